@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+using System.Text;
+using NtkSweep.Training.Specs;
+
+namespace NtkSweep.Sweeps.Runs;
+
+/// <summary>
+/// A run's identity: a content hash of its canonical spec and of the version of the training semantics. Two sweeps
+/// that contain the same run share its key, so a stored result is reused across sweeps; changing what training means
+/// (bump <see cref="TrainingSemanticsVersion"/>) invalidates every stored result at once.
+/// </summary>
+public static class RunKey
+{
+    /// <summary>Bump when a change to the trainer or its metrics changes what a stored result means.</summary>
+    public const string TrainingSemanticsVersion = "training-v1";
+
+    public static string For(RunSpec spec)
+    {
+        var text = TrainingSemanticsVersion + "\n" + spec.ToCanonicalJson();
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+}

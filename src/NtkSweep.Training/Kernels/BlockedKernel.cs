@@ -1,0 +1,322 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NtkSweep.Training.Kernels;
+
+/// <summary>
+/// Register-blocked forward and backward passes. The forward pass computes a tile of 6 samples × 2 vectors of
+/// neurons in 12 accumulators with the ReLU, the activation store and the output product fused into its epilogue.
+/// The backward pass computes ∂W as (g∘X)ᵀ·mask in tiles of 6 channels × 2 vectors of neurons, deriving the ReLU
+/// mask from the stored activations on the fly, and scales by a/α and adds the weight decay in its epilogue.
+/// Generic over <typeparamref name="TLane"/>, so the same source runs on Vector512, Vector256 and scalars.
+/// </summary>
+internal sealed class BlockedKernel<TLane, TVector> : ITwoLayerKernel
+    where TLane : struct, ILane<TVector>
+    where TVector : struct
+{
+    private const int Rows = 6;
+
+    public BlockedKernel(KernelPath path)
+    {
+        Path = path;
+    }
+
+    public KernelPath Path { get; }
+
+    public int SampleBlock => Rows;
+
+    public int WidthBlock => 2 * TLane.Count;
+
+    public int ChannelBlock => 1;
+
+    public void Forward(
+        ReadOnlySpan<float> inputs, // [sampleCount, channels]
+        ReadOnlySpan<float> inputWeights, // [channels, width]
+        ReadOnlySpan<float> outputWeights, // [width]
+        int sampleCount,
+        int channels,
+        int width,
+        float inverseAlpha,
+        Span<float> activations, // [sampleCount, width]
+        Span<float> outputs) // [sampleCount]
+    {
+        CheckShapes(inputs, inputWeights, outputWeights, activations, outputs, sampleCount, channels, width);
+        ref var x = ref MemoryMarshal.GetReference(inputs);
+        ref var w = ref MemoryMarshal.GetReference(inputWeights);
+        ref var a = ref MemoryMarshal.GetReference(outputWeights);
+        ref var act = ref MemoryMarshal.GetReference(activations);
+        var lanes = TLane.Count;
+        nint stride = width;
+
+        for (nint i = 0; i < sampleCount; i += Rows)
+        {
+            var f0 = TLane.Zero;
+            var f1 = TLane.Zero;
+            var f2 = TLane.Zero;
+            var f3 = TLane.Zero;
+            var f4 = TLane.Zero;
+            var f5 = TLane.Zero;
+            ref var x0 = ref Unsafe.Add(ref x, i * channels);
+            ref var x1 = ref Unsafe.Add(ref x0, channels);
+            ref var x2 = ref Unsafe.Add(ref x1, channels);
+            ref var x3 = ref Unsafe.Add(ref x2, channels);
+            ref var x4 = ref Unsafe.Add(ref x3, channels);
+            ref var x5 = ref Unsafe.Add(ref x4, channels);
+            for (nint k = 0; k < width; k += 2 * lanes)
+            {
+                var c00 = TLane.Zero;
+                var c01 = TLane.Zero;
+                var c10 = TLane.Zero;
+                var c11 = TLane.Zero;
+                var c20 = TLane.Zero;
+                var c21 = TLane.Zero;
+                var c30 = TLane.Zero;
+                var c31 = TLane.Zero;
+                var c40 = TLane.Zero;
+                var c41 = TLane.Zero;
+                var c50 = TLane.Zero;
+                var c51 = TLane.Zero;
+                ref var wColumn = ref Unsafe.Add(ref w, k);
+                for (nint j = 0; j < channels; j++)
+                {
+                    var w0 = TLane.Load(ref wColumn, j * stride);
+                    var w1 = TLane.Load(ref wColumn, j * stride + lanes);
+                    var b = TLane.Broadcast(Unsafe.Add(ref x0, j));
+                    c00 = TLane.MultiplyAdd(b, w0, c00);
+                    c01 = TLane.MultiplyAdd(b, w1, c01);
+                    b = TLane.Broadcast(Unsafe.Add(ref x1, j));
+                    c10 = TLane.MultiplyAdd(b, w0, c10);
+                    c11 = TLane.MultiplyAdd(b, w1, c11);
+                    b = TLane.Broadcast(Unsafe.Add(ref x2, j));
+                    c20 = TLane.MultiplyAdd(b, w0, c20);
+                    c21 = TLane.MultiplyAdd(b, w1, c21);
+                    b = TLane.Broadcast(Unsafe.Add(ref x3, j));
+                    c30 = TLane.MultiplyAdd(b, w0, c30);
+                    c31 = TLane.MultiplyAdd(b, w1, c31);
+                    b = TLane.Broadcast(Unsafe.Add(ref x4, j));
+                    c40 = TLane.MultiplyAdd(b, w0, c40);
+                    c41 = TLane.MultiplyAdd(b, w1, c41);
+                    b = TLane.Broadcast(Unsafe.Add(ref x5, j));
+                    c50 = TLane.MultiplyAdd(b, w0, c50);
+                    c51 = TLane.MultiplyAdd(b, w1, c51);
+                }
+
+                var a0 = TLane.Load(ref a, k);
+                var a1 = TLane.Load(ref a, k + lanes);
+                ref var out0 = ref Unsafe.Add(ref act, i * stride + k);
+                f0 = Epilogue(c00, c01, a0, a1, ref out0, 0, lanes, f0);
+                f1 = Epilogue(c10, c11, a0, a1, ref out0, stride, lanes, f1);
+                f2 = Epilogue(c20, c21, a0, a1, ref out0, 2 * stride, lanes, f2);
+                f3 = Epilogue(c30, c31, a0, a1, ref out0, 3 * stride, lanes, f3);
+                f4 = Epilogue(c40, c41, a0, a1, ref out0, 4 * stride, lanes, f4);
+                f5 = Epilogue(c50, c51, a0, a1, ref out0, 5 * stride, lanes, f5);
+            }
+
+            outputs[(int)i] = TLane.Sum(f0) * inverseAlpha;
+            outputs[(int)i + 1] = TLane.Sum(f1) * inverseAlpha;
+            outputs[(int)i + 2] = TLane.Sum(f2) * inverseAlpha;
+            outputs[(int)i + 3] = TLane.Sum(f3) * inverseAlpha;
+            outputs[(int)i + 4] = TLane.Sum(f4) * inverseAlpha;
+            outputs[(int)i + 5] = TLane.Sum(f5) * inverseAlpha;
+        }
+    }
+
+    public void Backward(
+        ReadOnlySpan<float> inputs, // [sampleCount, channels]
+        ReadOnlySpan<float> inputWeights, // [channels, width]
+        ReadOnlySpan<float> outputWeights, // [width]
+        ReadOnlySpan<float> activations, // [sampleCount, width]
+        ReadOnlySpan<float> outputGradient, // [sampleCount]
+        int sampleCount,
+        int channels,
+        int width,
+        float inverseAlpha,
+        float weightDecay,
+        Span<float> scaledInputs, // [sampleCount, channels]
+        Span<float> inputWeightGradient, // [channels, width]
+        Span<float> outputWeightGradient) // [width]
+    {
+        CheckShapes(inputs, inputWeights, outputWeights, activations, outputGradient, sampleCount, channels, width);
+        if (scaledInputs.Length < sampleCount * channels || inputWeightGradient.Length < channels * width || outputWeightGradient.Length < width)
+        {
+            throw new ArgumentException("Gradient buffers are smaller than the shapes require.");
+        }
+
+        // g∘X once, so that the tiles below multiply by the mask alone.
+        for (var i = 0; i < sampleCount; i++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(
+                inputs.Slice(i * channels, channels), outputGradient[i], scaledInputs.Slice(i * channels, channels));
+        }
+
+        ref var xg = ref MemoryMarshal.GetReference(scaledInputs);
+        ref var g = ref MemoryMarshal.GetReference(outputGradient);
+        ref var w = ref MemoryMarshal.GetReference(inputWeights);
+        ref var a = ref MemoryMarshal.GetReference(outputWeights);
+        ref var act = ref MemoryMarshal.GetReference(activations);
+        ref var gw = ref MemoryMarshal.GetReference(inputWeightGradient);
+        ref var ga = ref MemoryMarshal.GetReference(outputWeightGradient);
+        var lanes = TLane.Count;
+        nint stride = width;
+        var decay = TLane.Broadcast(weightDecay);
+        var scale = TLane.Broadcast(inverseAlpha);
+        var fullBlocks = channels - channels % Rows;
+
+        for (nint k = 0; k < width; k += 2 * lanes)
+        {
+            ref var actColumn = ref Unsafe.Add(ref act, k);
+            var ga0 = TLane.Zero;
+            var ga1 = TLane.Zero;
+            for (nint i = 0; i < sampleCount; i++)
+            {
+                var b = TLane.Broadcast(Unsafe.Add(ref g, i));
+                ga0 = TLane.MultiplyAdd(b, TLane.Load(ref actColumn, i * stride), ga0);
+                ga1 = TLane.MultiplyAdd(b, TLane.Load(ref actColumn, i * stride + lanes), ga1);
+            }
+
+            var a0 = TLane.Load(ref a, k);
+            var a1 = TLane.Load(ref a, k + lanes);
+            TLane.Store(TLane.MultiplyAdd(ga0, scale, Multiply(decay, a0)), ref ga, k);
+            TLane.Store(TLane.MultiplyAdd(ga1, scale, Multiply(decay, a1)), ref ga, k + lanes);
+            var s0 = Multiply(scale, a0);
+            var s1 = Multiply(scale, a1);
+
+            for (nint j = 0; j < fullBlocks; j += Rows)
+            {
+                var c00 = TLane.Zero;
+                var c01 = TLane.Zero;
+                var c10 = TLane.Zero;
+                var c11 = TLane.Zero;
+                var c20 = TLane.Zero;
+                var c21 = TLane.Zero;
+                var c30 = TLane.Zero;
+                var c31 = TLane.Zero;
+                var c40 = TLane.Zero;
+                var c41 = TLane.Zero;
+                var c50 = TLane.Zero;
+                var c51 = TLane.Zero;
+                ref var xgColumn = ref Unsafe.Add(ref xg, j);
+                for (nint i = 0; i < sampleCount; i++)
+                {
+                    var m0 = TLane.PositiveMask(TLane.Load(ref actColumn, i * stride));
+                    var m1 = TLane.PositiveMask(TLane.Load(ref actColumn, i * stride + lanes));
+                    ref var xgRow = ref Unsafe.Add(ref xgColumn, i * channels);
+                    var b = TLane.Broadcast(xgRow);
+                    c00 = TLane.MultiplyAdd(b, m0, c00);
+                    c01 = TLane.MultiplyAdd(b, m1, c01);
+                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 1));
+                    c10 = TLane.MultiplyAdd(b, m0, c10);
+                    c11 = TLane.MultiplyAdd(b, m1, c11);
+                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 2));
+                    c20 = TLane.MultiplyAdd(b, m0, c20);
+                    c21 = TLane.MultiplyAdd(b, m1, c21);
+                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 3));
+                    c30 = TLane.MultiplyAdd(b, m0, c30);
+                    c31 = TLane.MultiplyAdd(b, m1, c31);
+                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 4));
+                    c40 = TLane.MultiplyAdd(b, m0, c40);
+                    c41 = TLane.MultiplyAdd(b, m1, c41);
+                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 5));
+                    c50 = TLane.MultiplyAdd(b, m0, c50);
+                    c51 = TLane.MultiplyAdd(b, m1, c51);
+                }
+
+                ref var gwTile = ref Unsafe.Add(ref gw, j * stride + k);
+                ref var wTile = ref Unsafe.Add(ref w, j * stride + k);
+                StoreGradient(c00, c01, s0, s1, decay, ref wTile, ref gwTile, 0, lanes);
+                StoreGradient(c10, c11, s0, s1, decay, ref wTile, ref gwTile, stride, lanes);
+                StoreGradient(c20, c21, s0, s1, decay, ref wTile, ref gwTile, 2 * stride, lanes);
+                StoreGradient(c30, c31, s0, s1, decay, ref wTile, ref gwTile, 3 * stride, lanes);
+                StoreGradient(c40, c41, s0, s1, decay, ref wTile, ref gwTile, 4 * stride, lanes);
+                StoreGradient(c50, c51, s0, s1, decay, ref wTile, ref gwTile, 5 * stride, lanes);
+            }
+
+            for (nint j = fullBlocks; j < channels; j++)
+            {
+                var c0 = TLane.Zero;
+                var c1 = TLane.Zero;
+                for (nint i = 0; i < sampleCount; i++)
+                {
+                    var b = TLane.Broadcast(Unsafe.Add(ref xg, i * channels + j));
+                    c0 = TLane.MultiplyAdd(b, TLane.PositiveMask(TLane.Load(ref actColumn, i * stride)), c0);
+                    c1 = TLane.MultiplyAdd(b, TLane.PositiveMask(TLane.Load(ref actColumn, i * stride + lanes)), c1);
+                }
+
+                StoreGradient(c0, c1, s0, s1, decay, ref Unsafe.Add(ref w, j * stride + k), ref Unsafe.Add(ref gw, j * stride + k), 0, lanes);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Epilogue(TVector c0, TVector c1, TVector a0, TVector a1, ref float activationRow, nint offset, int lanes, TVector output)
+    {
+        var s0 = TLane.Relu(c0);
+        var s1 = TLane.Relu(c1);
+        TLane.Store(s0, ref activationRow, offset);
+        TLane.Store(s1, ref activationRow, offset + lanes);
+        return TLane.MultiplyAdd(s1, a1, TLane.MultiplyAdd(s0, a0, output));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreGradient(TVector c0, TVector c1, TVector s0, TVector s1, TVector decay, ref float weights, ref float gradient, nint offset, int lanes)
+    {
+        TLane.Store(TLane.MultiplyAdd(c0, s0, Multiply(decay, TLane.Load(ref weights, offset))), ref gradient, offset);
+        TLane.Store(TLane.MultiplyAdd(c1, s1, Multiply(decay, TLane.Load(ref weights, offset + lanes))), ref gradient, offset + lanes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Multiply(TVector left, TVector right) => TLane.MultiplyAdd(left, right, TLane.Zero);
+
+    private void CheckShapes(ReadOnlySpan<float> inputs, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> outputWeights, ReadOnlySpan<float> activations, ReadOnlySpan<float> perSample, int sampleCount, int channels, int width)
+    {
+        if (sampleCount % SampleBlock != 0 || width % WidthBlock != 0)
+        {
+            throw new ArgumentException($"The {Path} kernel needs sampleCount padded to {SampleBlock} and width to {WidthBlock} (got {sampleCount}, {width}).");
+        }
+
+        if (inputs.Length < sampleCount * channels || inputWeights.Length < channels * width || outputWeights.Length < width
+            || activations.Length < sampleCount * width || perSample.Length < sampleCount)
+        {
+            throw new ArgumentException("Buffers are smaller than the shapes require.");
+        }
+    }
+}
+
+/// <summary>Picks the kernel path: the fastest the CPU accelerates, or the one NTKSWEEP_KERNEL names.</summary>
+public static class KernelSelector
+{
+    public const string EnvironmentVariable = "NTKSWEEP_KERNEL";
+
+    public static KernelPath Best =>
+        Vector512.IsHardwareAccelerated ? KernelPath.Vector512
+        : Vector256.IsHardwareAccelerated ? KernelPath.Vector256
+        : KernelPath.Scalar;
+
+    /// <summary>The path named by NTKSWEEP_KERNEL (reference, scalar, vector256, vector512, auto), else the best.</summary>
+    public static KernelPath FromEnvironment()
+    {
+        var name = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(name) || name.Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return Best;
+        }
+
+        return TryParse(name, out var path)
+            ? path
+            : throw new ArgumentException($"{EnvironmentVariable}='{name}' is not a kernel path (reference, scalar, vector256, vector512 or auto).");
+    }
+
+    public static bool TryParse(string name, out KernelPath path) => Enum.TryParse(name, ignoreCase: true, out path) && Enum.IsDefined(path);
+
+    public static string ToName(KernelPath path) => path.ToString().ToLowerInvariant();
+
+    public static ITwoLayerKernel Create(KernelPath path) => path switch
+    {
+        KernelPath.Reference => new ReferenceTwoLayerKernel(),
+        KernelPath.Scalar => new BlockedKernel<LaneScalar, float>(path),
+        KernelPath.Vector256 => new BlockedKernel<Lane256, Vector256<float>>(path),
+        KernelPath.Vector512 => new BlockedKernel<Lane512, Vector512<float>>(path),
+        _ => throw new ArgumentOutOfRangeException(nameof(path)),
+    };
+}

@@ -1,0 +1,95 @@
+using NtkSweep.Training.Metrics;
+using NtkSweep.Training.Kernels;
+using NtkSweep.Training.Specs;
+
+namespace NtkSweep.Training.Runs;
+
+public enum RunStatus
+{
+    /// <summary>The train loss fell below the tolerance.</summary>
+    Converged,
+
+    /// <summary>The step budget ran out first.</summary>
+    Budget,
+
+    /// <summary>The loss became NaN or infinite; metrics are those of the last finite state.</summary>
+    Diverged,
+}
+
+public enum StopReason
+{
+    LossTolerance,
+    StepBudget,
+    NonFiniteLoss,
+}
+
+/// <summary>One point of the log-spaced loss curve.</summary>
+public readonly record struct LossPoint(int Step, double TrainLoss, double TestLoss);
+
+/// <summary>Everything one run measures (SCIENCE.md §4). Timings are the only fields that vary between reruns.</summary>
+public sealed record RunResult
+{
+    public required RunSpec Spec { get; init; }
+
+    public required RunStatus Status { get; init; }
+
+    public required StopReason StopReason { get; init; }
+
+    public required int Steps { get; init; }
+
+    public required double TrainLoss { get; init; }
+
+    public required double TestLoss { get; init; }
+
+    public required double InitialTrainLoss { get; init; }
+
+    /// <summary>‖W_T − W_0‖_F / ‖W_0‖_F (bias included).</summary>
+    public required double RdW { get; init; }
+
+    /// <summary>‖a_T − a_0‖ / ‖a_0‖.</summary>
+    public required double RdA { get; init; }
+
+    /// <summary>‖K_T − K_0‖_F / ‖K_0‖_F of the empirical NTK on the training set.</summary>
+    public required double KernelChange { get; init; }
+
+    public required double AlignmentStart { get; init; }
+
+    public required double AlignmentEnd { get; init; }
+
+    /// <summary>Test loss of the linearized model f₀ + ∇f₀·(θ − θ₀), trained with the same steps.</summary>
+    public required double LinearizedTestLoss { get; init; }
+
+    public required double FarMass { get; init; }
+
+    public required IReadOnlyList<TeacherCluster> TeacherClusters { get; init; }
+
+    public required double Condensation { get; init; }
+
+    /// <summary>λ·Σ_t η_t: weight decay alone pulls a net out of the lazy regime when this is ≳ 1.</summary>
+    public required double DecayBudget { get; init; }
+
+    public required double FinalStepSize { get; init; }
+
+    public required double Alpha { get; init; }
+
+    public required double Beta1 { get; init; }
+
+    public required double Beta2 { get; init; }
+
+    public required double Gamma { get; init; }
+
+    public required double GammaPrime { get; init; }
+
+    public required KernelPath KernelPath { get; init; }
+
+    public required IReadOnlyList<LossPoint> LossCurve { get; init; }
+
+    public required IReadOnlyList<NeuronPoint> Neurons { get; init; }
+
+    public required double WallSeconds { get; init; }
+
+    public required double StepsPerSecond { get; init; }
+
+    /// <summary>|test loss of the net − test loss of the linearized model|.</summary>
+    public double LinearizationGap => Math.Abs(TestLoss - LinearizedTestLoss);
+}

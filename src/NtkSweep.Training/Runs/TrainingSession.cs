@@ -1,0 +1,460 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using NtkSweep.Training.Data;
+using NtkSweep.Training.Kernels;
+using NtkSweep.Training.Metrics;
+using NtkSweep.Training.Random;
+using NtkSweep.Training.Specs;
+
+namespace NtkSweep.Training.Runs;
+
+/// <summary>
+/// One training run: allocates every buffer up front, initializes the network from the seed, runs gradient descent
+/// until the loss tolerance, the step budget or a non-finite loss, and measures the regime metrics.
+/// </summary>
+/// <remarks>
+/// Loss: LossScale·½·mean((F − y)²) + (λ/2)(‖a‖² + ‖W‖²), F = f or OutputScale·(f − f₀) (Geiger's form).
+/// Adaptive step: η = stepScale / (LossScale·OutputScale²·λ_max(K_probe)/probe + λ), the curvature of the loss
+/// along the NTK, with K_probe the empirical NTK of the first <see cref="ProbeSamples"/> training points, refreshed
+/// every <see cref="CurvatureRefreshSteps"/> steps. A step that raises the objective (or makes it non-finite) is
+/// undone and η halved; each refresh lets η recover by one halving.
+/// The linearized model f₀ + ∇f₀·(θ − θ₀) is trained alongside with the same step sizes, exactly, in function space:
+/// its parameters stay of the form θ − θ₀ = ∇f₀ᵀc + bθ₀, so each step costs one product with K₀.
+/// </remarks>
+public sealed class TrainingSession
+{
+    public const int ProbeSamples = 64;
+    public const int CurvatureRefreshSteps = 50;
+    private const int MaxConsecutiveRejections = 40;
+    private const int MaxLinearSubsteps = 256;
+    private const int CurveCapacity = 256;
+
+    private readonly RunSpec spec;
+    private readonly ITwoLayerKernel kernel;
+    private readonly ResolvedParametrization scales;
+    private readonly Dataset data;
+    private readonly int sampleCount;
+    private readonly int paddedSamples;
+    private readonly int testCount;
+    private readonly int paddedTest;
+    private readonly int channels;
+    private readonly int width;
+    private readonly int paddedWidth;
+    private readonly int parameterCount;
+    private readonly int probeCount;
+    private readonly float inverseAlpha;
+    private readonly float weightDecay;
+    private readonly double curvatureFactor;
+
+    // One allocation for the model: [parameters | gradients | initial parameters | last finite parameters], each
+    // [outputWeights: paddedWidth | inputWeights: channels × paddedWidth].
+    private readonly float[] arena;
+
+    // [paddedSamples, channels]
+    private readonly float[] trainInputs;
+    // [paddedSamples, paddedWidth]
+    private readonly float[] activations;
+    // [paddedSamples]
+    private readonly float[] outputs;
+    // [paddedSamples]
+    private readonly float[] outputGradient;
+    // [paddedSamples, channels]
+    private readonly float[] scaledInputs;
+    // [paddedTest, channels]
+    private readonly float[] testInputs;
+    // [paddedTest, paddedWidth]
+    private readonly float[] testActivations;
+    // [paddedTest]
+    private readonly float[] testOutputs;
+    // [sampleCount], [testCount]
+    private readonly float[] initialTrainOutputs;
+    private readonly float[] initialTestOutputs;
+    // [probeCount, probeCount]
+    private readonly float[] probeKernel;
+    // [max(sampleCount, testCount), width] and [width]
+    private readonly float[] maskScratch;
+    private readonly float[] rowScratch;
+    // [sampleCount] power-iteration vectors
+    private readonly float[] powerVector;
+    private readonly float[] powerNext;
+    // [sampleCount, sampleCount]: K₀ and, at the end, K_T
+    private readonly float[] initialKernel;
+    private readonly float[] finalKernel;
+    // [testCount, sampleCount]: K₀(test, train)
+    private readonly float[] initialCrossKernel;
+    // Linearized model: θ − θ₀ = ∇f₀ᵀ·linearCoefficients + linearDecay·θ₀. [sampleCount]
+    private readonly float[] linearCoefficients;
+    private readonly float[] linearGradient;
+    private double linearDecay;
+    private double linearMaxStep;
+
+    private readonly LossPoint[] curve = new LossPoint[CurveCapacity];
+    private int curveCount;
+    private int nextCurveStep;
+
+    private int step;
+    private int halvings;
+    private double baseStepSize;
+    private double stepSize;
+    private double decayBudget;
+    private double trainLoss;
+    private double objective;
+
+    public TrainingSession(RunSpec spec, ITwoLayerKernel kernel)
+    {
+        this.spec = spec;
+        this.kernel = kernel;
+        scales = spec.Resolve();
+        data = Dataset.Create(spec);
+        sampleCount = data.TrainCount;
+        testCount = data.TestCount;
+        channels = spec.InputChannels;
+        width = spec.Width;
+        paddedSamples = RoundUp(sampleCount, kernel.SampleBlock);
+        paddedTest = RoundUp(testCount, kernel.SampleBlock);
+        paddedWidth = RoundUp(width, kernel.WidthBlock);
+        parameterCount = paddedWidth + channels * paddedWidth;
+        probeCount = Math.Min(sampleCount, ProbeSamples);
+        inverseAlpha = (float)(1 / scales.Alpha);
+        weightDecay = (float)spec.WeightDecay;
+        curvatureFactor = scales.LossScale * scales.OutputScale * scales.OutputScale;
+
+        arena = new float[4 * parameterCount];
+        trainInputs = Pad(data.TrainInputs, sampleCount, paddedSamples);
+        testInputs = Pad(data.TestInputs, testCount, paddedTest);
+        activations = new float[paddedSamples * paddedWidth];
+        outputs = new float[paddedSamples];
+        outputGradient = new float[paddedSamples];
+        scaledInputs = new float[paddedSamples * channels];
+        testActivations = new float[paddedTest * paddedWidth];
+        testOutputs = new float[paddedTest];
+        initialTrainOutputs = new float[sampleCount];
+        initialTestOutputs = new float[testCount];
+        probeKernel = new float[probeCount * probeCount];
+        maskScratch = new float[Math.Max(sampleCount, testCount) * width];
+        rowScratch = new float[width];
+        powerVector = new float[sampleCount];
+        powerNext = new float[sampleCount];
+        initialKernel = new float[sampleCount * sampleCount];
+        finalKernel = new float[sampleCount * sampleCount];
+        initialCrossKernel = new float[testCount * sampleCount];
+        linearCoefficients = new float[sampleCount];
+        linearGradient = new float[sampleCount];
+
+        Initialize();
+    }
+
+    public KernelPath KernelPath => kernel.Path;
+
+    private Span<float> Parameters => arena.AsSpan(0, parameterCount);
+
+    private Span<float> Gradients => arena.AsSpan(parameterCount, parameterCount);
+
+    private Span<float> InitialParameters => arena.AsSpan(2 * parameterCount, parameterCount);
+
+    private Span<float> LastFiniteParameters => arena.AsSpan(3 * parameterCount, parameterCount);
+
+    // [paddedWidth]
+    private Span<float> OutputWeights => arena.AsSpan(0, paddedWidth);
+
+    // [channels, paddedWidth]
+    private Span<float> InputWeights => arena.AsSpan(paddedWidth, channels * paddedWidth);
+
+    public RunResult Run(CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var initialLoss = trainLoss;
+        var status = RunStatus.Budget;
+        var rejections = 0;
+        RecordCurve();
+
+        while (true)
+        {
+            if (spec.LossTolerance > 0 && trainLoss < spec.LossTolerance)
+            {
+                status = RunStatus.Converged;
+                break;
+            }
+
+            if (step >= spec.MaxSteps)
+            {
+                status = RunStatus.Budget;
+                break;
+            }
+
+            if ((step & 63) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            Parameters.CopyTo(LastFiniteParameters);
+            var previousObjective = objective;
+            ComputeOutputGradient();
+            kernel.Backward(trainInputs, InputWeights, OutputWeights, activations, outputGradient, paddedSamples, channels, paddedWidth, inverseAlpha, weightDecay, scaledInputs, Gradients[paddedWidth..], Gradients[..paddedWidth]);
+            UpdateStepSize();
+            TensorPrimitives.MultiplyAdd(Gradients, (float)-stepSize, Parameters, Parameters);
+            step++;
+            EvaluateTrain();
+
+            var finite = double.IsFinite(objective);
+            if (spec.StepRule == StepRule.Adaptive && (!finite || objective > previousObjective))
+            {
+                // Undo the step, halve η, and try again from the same point.
+                LastFiniteParameters.CopyTo(Parameters);
+                EvaluateTrain();
+                halvings++;
+                stepSize = baseStepSize * Math.Pow(0.5, halvings);
+                if (++rejections > MaxConsecutiveRejections)
+                {
+                    status = RunStatus.Diverged;
+                    break;
+                }
+
+                continue;
+            }
+
+            if (!finite)
+            {
+                LastFiniteParameters.CopyTo(Parameters);
+                EvaluateTrain();
+                status = RunStatus.Diverged;
+                break;
+            }
+
+            rejections = 0;
+            StepLinearModel(stepSize);
+            decayBudget += spec.WeightDecay * stepSize;
+            if (step >= nextCurveStep)
+            {
+                RecordCurve();
+            }
+        }
+
+        var trainingSeconds = clock.Elapsed.TotalSeconds;
+        if (curveCount == 0 || curve[curveCount - 1].Step != step)
+        {
+            RecordCurve();
+        }
+
+        var result = Finish(status, initialLoss);
+        return result with
+        {
+            WallSeconds = clock.Elapsed.TotalSeconds,
+            StepsPerSecond = trainingSeconds > 0 ? step / trainingSeconds : 0,
+        };
+    }
+
+    private void Initialize()
+    {
+        // Initialization has its own stream, so changing the width never changes the data.
+        var rng = Xoshiro256.ForStream(spec.Seed, RandomStream.Initialization);
+        var a = OutputWeights;
+        var w = InputWeights;
+        var independent = spec.Antisymmetric ? width / 2 : width;
+        for (var k = 0; k < independent; k++)
+        {
+            a[k] = (float)(scales.Beta1 * rng.NextGaussian());
+            for (var j = 0; j < channels; j++)
+            {
+                w[j * paddedWidth + k] = (float)(scales.Beta2 * rng.NextGaussian());
+            }
+        }
+
+        if (spec.Antisymmetric)
+        {
+            // Neuron k + m/2 mirrors neuron k with output −a_k, so f₀ ≡ 0.
+            for (var k = 0; k < independent; k++)
+            {
+                a[independent + k] = -a[k];
+                for (var j = 0; j < channels; j++)
+                {
+                    w[j * paddedWidth + independent + k] = w[j * paddedWidth + k];
+                }
+            }
+        }
+
+        Parameters.CopyTo(InitialParameters);
+
+        kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, channels, paddedWidth, inverseAlpha, activations, outputs);
+        outputs.AsSpan(0, sampleCount).CopyTo(initialTrainOutputs);
+        EvaluateTest();
+        testOutputs.AsSpan(0, testCount).CopyTo(initialTestOutputs);
+
+        BuildKernel(activations, trainInputs, sampleCount, activations, trainInputs, sampleCount, symmetric: true, initialKernel);
+        BuildKernel(testActivations, testInputs, testCount, activations, trainInputs, sampleCount, symmetric: false, initialCrossKernel);
+        var linearCurvature = curvatureFactor * NtkGram.LargestEigenvalue(initialKernel, sampleCount, powerVector, powerNext) / sampleCount + spec.WeightDecay;
+        linearMaxStep = linearCurvature > 0 ? 1.9 / linearCurvature : double.PositiveInfinity;
+
+        EvaluateTrain();
+        stepSize = spec.StepRule == StepRule.Fixed ? spec.LearningRate : 0;
+        nextCurveStep = 0;
+    }
+
+    private void UpdateStepSize()
+    {
+        if (spec.StepRule == StepRule.Fixed || (step % CurvatureRefreshSteps != 0 && baseStepSize > 0))
+        {
+            return;
+        }
+
+        BuildKernel(activations, trainInputs, probeCount, activations, trainInputs, probeCount, symmetric: true, probeKernel);
+        var curvature = curvatureFactor * NtkGram.LargestEigenvalue(probeKernel, probeCount, powerVector, powerNext) / probeCount + spec.WeightDecay;
+        // A zero curvature (a dead network) has no natural scale; fall back to the stepScale itself.
+        baseStepSize = curvature > 0 && double.IsFinite(curvature) ? spec.StepScale / curvature : spec.StepScale;
+        halvings = Math.Max(0, halvings - 1);
+        stepSize = baseStepSize * Math.Pow(0.5, halvings);
+    }
+
+    private void BuildKernel(float[] activationsA, float[] inputsA, int countA, float[] activationsB, float[] inputsB, int countB, bool symmetric, float[] destination) =>
+        NtkGram.Compute(activationsA, inputsA, countA, activationsB, inputsB, countB, OutputWeights, width, paddedWidth, channels, inverseAlpha, symmetric, maskScratch, rowScratch, destination);
+
+    /// <summary>Forward pass on the training set; sets <see cref="trainLoss"/> and <see cref="objective"/>.</summary>
+    private void EvaluateTrain()
+    {
+        kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, channels, paddedWidth, inverseAlpha, activations, outputs);
+        trainLoss = DataLoss(outputs, initialTrainOutputs, data.TrainTargets, sampleCount);
+        var norm = TensorPrimitives.SumOfSquares(Parameters);
+        objective = scales.LossScale * trainLoss + 0.5 * spec.WeightDecay * norm;
+    }
+
+    private double EvaluateTest()
+    {
+        kernel.Forward(testInputs, InputWeights, OutputWeights, paddedTest, channels, paddedWidth, inverseAlpha, testActivations, testOutputs);
+        return DataLoss(testOutputs, initialTestOutputs, data.TestTargets, testCount);
+    }
+
+    /// <summary>½·mean((F − y)²), F the trained function of the raw outputs f.</summary>
+    private double DataLoss(ReadOnlySpan<float> rawOutputs, ReadOnlySpan<float> initialOutputs, ReadOnlySpan<float> targets, int count)
+    {
+        double sum = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var residual = Function(rawOutputs[i], initialOutputs[i]) - targets[i];
+            sum += residual * residual;
+        }
+
+        return 0.5 * sum / count;
+    }
+
+    private double Function(double raw, double initial) => scales.Centered ? scales.OutputScale * (raw - initial) : raw;
+
+    private void ComputeOutputGradient()
+    {
+        var factor = scales.LossScale * scales.OutputScale / sampleCount;
+        for (var i = 0; i < sampleCount; i++)
+        {
+            outputGradient[i] = (float)(factor * (Function(outputs[i], initialTrainOutputs[i]) - data.TrainTargets[i]));
+        }
+    }
+
+    private void StepLinearModel(double eta)
+    {
+        var substeps = Math.Clamp((int)Math.Ceiling(eta / linearMaxStep), 1, MaxLinearSubsteps);
+        var h = eta / substeps;
+        var shrink = (float)(1 - h * spec.WeightDecay);
+        var factor = scales.LossScale * scales.OutputScale / sampleCount;
+        for (var s = 0; s < substeps; s++)
+        {
+            for (var i = 0; i < sampleCount; i++)
+            {
+                var output = LinearOutput(initialKernel.AsSpan(i * sampleCount, sampleCount), initialTrainOutputs[i]);
+                linearGradient[i] = (float)(factor * (output - data.TrainTargets[i]));
+            }
+
+            TensorPrimitives.Multiply(linearCoefficients, shrink, linearCoefficients);
+            TensorPrimitives.MultiplyAdd(linearGradient, (float)-h, linearCoefficients, linearCoefficients);
+            linearDecay = (1 - h * spec.WeightDecay) * linearDecay - h * spec.WeightDecay;
+        }
+    }
+
+    /// <summary>
+    /// F of the linearized model at one input: J₀(x)·(θ − θ₀) = K₀(x, X)·c + b·J₀(x)·θ₀, and J₀(x)·θ₀ = 2f₀(x) because the
+    /// network is positively 2-homogeneous in its parameters.
+    /// </summary>
+    private double LinearOutput(ReadOnlySpan<float> kernelRow, double initialOutput)
+    {
+        var movement = TensorPrimitives.Dot(kernelRow, linearCoefficients) + 2 * linearDecay * initialOutput;
+        return scales.Centered ? scales.OutputScale * movement : initialOutput + movement;
+    }
+
+    private void RecordCurve()
+    {
+        if (curveCount < CurveCapacity)
+        {
+            curve[curveCount++] = new LossPoint(step, trainLoss, EvaluateTest());
+        }
+
+        nextCurveStep = Math.Max(step + 1, (int)Math.Ceiling(step * 1.25));
+    }
+
+    private RunResult Finish(RunStatus status, double initialLoss)
+    {
+        EvaluateTrain();
+        var testLoss = EvaluateTest();
+
+        BuildKernel(activations, trainInputs, sampleCount, activations, trainInputs, sampleCount, symmetric: true, finalKernel);
+        var kernelChange = NtkGram.RelativeChange(finalKernel, initialKernel);
+        var alignmentStart = NtkGram.CenteredAlignment(initialKernel, data.TrainTargets, sampleCount);
+        var alignmentEnd = NtkGram.CenteredAlignment(finalKernel, data.TrainTargets, sampleCount);
+
+        var initial = InitialParameters;
+        var rdA = NtkGram.RelativeChange(OutputWeights, initial[..paddedWidth]);
+        var rdW = NtkGram.RelativeChange(InputWeights, initial[paddedWidth..]);
+
+        double linearLoss = 0;
+        for (var i = 0; i < testCount; i++)
+        {
+            var residual = LinearOutput(initialCrossKernel.AsSpan(i * sampleCount, sampleCount), initialTestOutputs[i]) - data.TestTargets[i];
+            linearLoss += residual * residual;
+        }
+
+        linearLoss = 0.5 * linearLoss / testCount;
+
+        var neurons = NeuronMetrics.Compute(InputWeights, OutputWeights, width, paddedWidth, channels, spec.InputDim, scales.Alpha, data.TeacherDirections, data.TeacherWeights);
+        return new RunResult
+        {
+            Spec = spec,
+            Status = status,
+            StopReason = status switch
+            {
+                RunStatus.Converged => StopReason.LossTolerance,
+                RunStatus.Diverged => StopReason.NonFiniteLoss,
+                _ => StopReason.StepBudget,
+            },
+            Steps = step,
+            TrainLoss = trainLoss,
+            TestLoss = testLoss,
+            InitialTrainLoss = initialLoss,
+            RdW = rdW,
+            RdA = rdA,
+            KernelChange = kernelChange,
+            AlignmentStart = alignmentStart,
+            AlignmentEnd = alignmentEnd,
+            LinearizedTestLoss = linearLoss,
+            FarMass = neurons.FarMass,
+            TeacherClusters = neurons.Clusters,
+            Condensation = neurons.Condensation,
+            DecayBudget = decayBudget,
+            FinalStepSize = stepSize,
+            Alpha = scales.Alpha,
+            Beta1 = scales.Beta1,
+            Beta2 = scales.Beta2,
+            Gamma = scales.Gamma(width),
+            GammaPrime = scales.GammaPrime(width),
+            KernelPath = kernel.Path,
+            LossCurve = curve.AsSpan(0, curveCount).ToArray(),
+            Neurons = neurons.Neurons,
+            WallSeconds = 0,
+            StepsPerSecond = 0,
+        };
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private float[] Pad(float[] rows, int count, int paddedCount)
+    {
+        var padded = new float[paddedCount * channels];
+        rows.AsSpan(0, count * channels).CopyTo(padded);
+        return padded;
+    }
+}
