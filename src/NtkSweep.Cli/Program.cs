@@ -1,1 +1,3 @@
-return 0;
+using NtkSweep.Cli;
+
+return await CliApplication.RunAsync(args);
