@@ -2,8 +2,8 @@ using System.CommandLine;
 
 namespace NtkSweep.Cli.Commands;
 
-/// <summary>The sweep commands (plan, run, report), added as they are built.</summary>
+/// <summary>The sweep commands that follow `train`.</summary>
 internal static class ExtraCommands
 {
-    public static IEnumerable<Command> Create() => [];
+    public static IEnumerable<Command> Create() => [PlanCommand.Create(), RunCommand.Create(), ReportCommand.Create()];
 }

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
+using Serilog.Formatting.Json;
+
+namespace NtkSweep.Cli.Hosting;
+
+/// <summary>
+/// Serilog for the commands: concise console lines (only warnings while a live progress display owns the terminal)
+/// and, when a store is given, a structured JSON log file in STORE/logs/.
+/// </summary>
+internal sealed class CliLogging : IDisposable
+{
+    private readonly Serilog.Core.Logger serilog;
+    private readonly SerilogLoggerFactory factory;
+
+    public CliLogging(string? logDirectory, bool consoleWarningsOnly)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Debug()
+            .Enrich.FromLogContext()
+            .WriteTo.Console(
+                restrictedToMinimumLevel: consoleWarningsOnly ? LogEventLevel.Warning : LogEventLevel.Information,
+                outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}",
+                standardErrorFromLevel: LogEventLevel.Warning);
+        if (logDirectory is not null)
+        {
+            Directory.CreateDirectory(logDirectory);
+            var file = Path.Combine(logDirectory, $"ntksweep-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.json");
+            LogFile = file;
+            configuration = configuration.WriteTo.File(new JsonFormatter(renderMessage: true), file);
+        }
+
+        serilog = configuration.CreateLogger();
+        factory = new SerilogLoggerFactory(serilog, dispose: false);
+    }
+
+    public string? LogFile { get; }
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string category) => factory.CreateLogger(category);
+
+    public void Dispose()
+    {
+        factory.Dispose();
+        serilog.Dispose();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NtkSweep.Sweeps.Runs;
+using NtkSweep.Training.Runs;
+using NtkSweep.Training.Specs;
+
+namespace NtkSweep.Sweeps.Store;
+
+/// <summary>
+/// The embedded default store: one JSON file per run under DIR/runs/ab/KEY.json. A record is written to a temporary
+/// file, flushed to disk, then renamed over its final name, so a reader sees either the whole record or none; a
+/// record that is unreadable anyway (a disk that lied, a hand edit) is moved aside and its run is redone.
+/// </summary>
+public sealed class DirectoryResultStore : IResultStore
+{
+    private readonly string runsDirectory;
+    private readonly string sweepsDirectory;
+    private readonly ILogger logger;
+
+    public DirectoryResultStore(string directory, ILogger? logger = null)
+    {
+        Directory = Path.GetFullPath(directory);
+        runsDirectory = Path.Combine(Directory, "runs");
+        sweepsDirectory = Path.Combine(Directory, "sweeps");
+        System.IO.Directory.CreateDirectory(runsDirectory);
+        System.IO.Directory.CreateDirectory(sweepsDirectory);
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    public string Directory { get; }
+
+    public string Location => Directory;
+
+    public StoredRun? TryGet(string key)
+    {
+        var path = RecordPath(key);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, Encoding.UTF8);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        try
+        {
+            return StoredRunJson.Parse(text, key);
+        }
+        catch (InvalidDataException error)
+        {
+            var aside = path + ".corrupt-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+            TryMove(path, aside);
+            logger.LogWarning("Run {RunId}: stored record is unreadable ({Reason}); moved it to {Path} and the run will be redone", key, error.Message, aside);
+            return null;
+        }
+    }
+
+    public void PutResult(string key, RunResult result) => Write(StoredRun.FromResult(key, result));
+
+    public void PutFailure(string key, RunSpec spec, string error) => Write(StoredRun.FromError(key, spec, error));
+
+    public void ForgetFailure(string key)
+    {
+        if (TryGet(key) is { State: RunState.Failed })
+        {
+            File.Delete(RecordPath(key));
+        }
+    }
+
+    public IReadOnlyList<StoredRun> ReadAll()
+    {
+        var runs = new List<StoredRun>();
+        foreach (var file in System.IO.Directory.EnumerateFiles(runsDirectory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var key = Path.GetFileNameWithoutExtension(file);
+            if (TryGet(key) is { } run)
+            {
+                runs.Add(run);
+            }
+        }
+
+        return runs;
+    }
+
+    public void SaveSweepManifest(SweepManifest manifest)
+    {
+        var json = JsonSerializer.Serialize(new ManifestFile(manifest.Name, manifest.SourceText, manifest.Keys.ToArray()), ManifestOptions);
+        WriteAtomically(Path.Combine(sweepsDirectory, manifest.Name + ".json"), json);
+    }
+
+    public IReadOnlyList<SweepManifest> ReadSweepManifests()
+    {
+        var manifests = new List<SweepManifest>();
+        foreach (var file in System.IO.Directory.EnumerateFiles(sweepsDirectory, "*.json").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var parsed = JsonSerializer.Deserialize<ManifestFile>(File.ReadAllText(file), ManifestOptions);
+                if (parsed is not null)
+                {
+                    manifests.Add(new SweepManifest(parsed.Name, parsed.SourceText, parsed.Keys));
+                }
+            }
+            catch (JsonException error)
+            {
+                logger.LogWarning("Sweep manifest {Path} is unreadable: {Reason}", file, error.Message);
+            }
+        }
+
+        return manifests;
+    }
+
+    private static readonly JsonSerializerOptions ManifestOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    private void Write(StoredRun run) => WriteAtomically(RecordPath(run.Key), StoredRunJson.Write(run));
+
+    private string RecordPath(string key)
+    {
+        if (key.Length < 2 || key.Any(c => !char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)))
+        {
+            throw new ArgumentException($"'{key}' is not a run key.", nameof(key));
+        }
+
+        return Path.Combine(runsDirectory, key[..2], key + ".json");
+    }
+
+    private static void WriteAtomically(string path, string text)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static void TryMove(string from, string to)
+    {
+        try
+        {
+            File.Move(from, to, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // Another process moved or replaced it first; either way the bad record is gone from its place.
+        }
+    }
+
+    private sealed record ManifestFile(string Name, string SourceText, string[] Keys);
+}

@@ -1,0 +1,36 @@
+using NtkSweep.Sweeps.Runs;
+using NtkSweep.Training.Runs;
+using NtkSweep.Training.Specs;
+
+namespace NtkSweep.Sweeps.Store;
+
+/// <summary>
+/// Where finished runs live, keyed by <see cref="RunKey"/>. A store holds only finished runs (done or diverged) and
+/// failed ones with their error; pending and running are states of a coordinator, not of a store. Implementations
+/// must be safe to call from several threads, and a result is either fully stored or absent.
+/// </summary>
+public interface IResultStore
+{
+    /// <summary>A short description for logs, e.g. the directory or the Redis endpoint.</summary>
+    string Location { get; }
+
+    /// <summary>The stored run for a key, or null when it has never finished (or its record was unreadable).</summary>
+    StoredRun? TryGet(string key);
+
+    void PutResult(string key, RunResult result);
+
+    void PutFailure(string key, RunSpec spec, string error);
+
+    /// <summary>Removes a failed record so that the run can be retried.</summary>
+    void ForgetFailure(string key);
+
+    IReadOnlyList<StoredRun> ReadAll();
+
+    /// <summary>Records which runs a sweep consists of, so that reports can select one sweep from a shared store.</summary>
+    void SaveSweepManifest(SweepManifest manifest);
+
+    IReadOnlyList<SweepManifest> ReadSweepManifests();
+}
+
+/// <summary>A sweep's name, its source text, and the keys of its runs.</summary>
+public sealed record SweepManifest(string Name, string SourceText, IReadOnlyList<string> Keys);

@@ -1,0 +1,3 @@
+using NtkSweep.Benchmarks;
+
+return BenchmarkEntry.Run(args);
