@@ -29,7 +29,7 @@ internal static class BenchmarkEntry
 
         var options = StepsOptions.Parse(args.Length > 0 && args[0] == "steps" ? args[1..] : args);
         Console.WriteLine($"# machine: {MachineFacts.Describe()}");
-        Console.WriteLine($"# n = {options.Samples}, d = {options.InputDim}, one thread, {options.Seconds:0.#} s per row; GFLOP/s counts 4·n·d·m per step");
+        Console.WriteLine($"# n = {options.Samples}, d = {options.InputDim}, one thread, {options.Seconds:0.#} s per row, timing: {options.Part}; GFLOP/s counts 4·n·d·m per step");
         Console.WriteLine("| path | width | steps/s | GFLOP/s |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
         foreach (var path in options.Paths)
@@ -37,7 +37,13 @@ internal static class BenchmarkEntry
             foreach (var width in options.Widths)
             {
                 var workload = new StepWorkload(path, options.Samples, options.InputDim, width);
-                var stepsPerSecond = Measure(workload, path == KernelPath.Reference ? Math.Min(options.Seconds, 1) : options.Seconds);
+                Action operation = options.Part switch
+                {
+                    "forward" => workload.Forward,
+                    "backward" => workload.Backward,
+                    _ => workload.Step,
+                };
+                var stepsPerSecond = Measure(operation, path == KernelPath.Reference ? Math.Min(options.Seconds, 1) : options.Seconds);
                 var gflops = stepsPerSecond * workload.FlopsPerStep / 1e9;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {KernelSelector.ToName(path)} | {width} | {stepsPerSecond:0.0} | {gflops:0.0} |"));
                 if (options.Json)
@@ -51,16 +57,16 @@ internal static class BenchmarkEntry
     }
 
     /// <summary>Warm up, then time whole batches of steps until the time budget is spent; the best batch rate counts.</summary>
-    private static double Measure(StepWorkload workload, double seconds)
+    private static double Measure(Action step, double seconds)
     {
-        workload.Step();
+        step();
         var clock = Stopwatch.StartNew();
         var batch = 1;
         while (clock.Elapsed.TotalSeconds < 0.2)
         {
             for (var i = 0; i < batch; i++)
             {
-                workload.Step();
+                step();
             }
 
             batch *= 2;
@@ -74,7 +80,7 @@ internal static class BenchmarkEntry
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < batch; i++)
             {
-                workload.Step();
+                step();
             }
 
             best = Math.Max(best, batch / Stopwatch.GetElapsedTime(start).TotalSeconds);
@@ -84,7 +90,7 @@ internal static class BenchmarkEntry
     }
 }
 
-internal sealed record StepsOptions(int Samples, int InputDim, int[] Widths, KernelPath[] Paths, double Seconds, bool Json)
+internal sealed record StepsOptions(int Samples, int InputDim, int[] Widths, KernelPath[] Paths, double Seconds, bool Json, string Part = "step")
 {
     public static StepsOptions Parse(string[] args)
     {
@@ -100,6 +106,7 @@ internal sealed record StepsOptions(int Samples, int InputDim, int[] Widths, Ker
                 "--paths" => options with { Paths = Next().Split(',').Select(p => KernelSelector.TryParse(p, out var path) ? path : throw new ArgumentException($"unknown path {p}")).ToArray() },
                 "--seconds" => options with { Seconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--json" => options with { Json = true },
+                "--part" => options with { Part = Next() },
                 var other => throw new ArgumentException($"unknown option {other}"),
             };
         }

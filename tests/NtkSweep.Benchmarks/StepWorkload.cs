@@ -26,20 +26,23 @@ internal sealed class StepWorkload
     // [samples]
     private readonly float[] outputs;
     private readonly float[] outputGradient;
-    // [samples, channels]
+    // backward scratch
     private readonly float[] scaled;
 
     public StepWorkload(KernelPath path, int sampleCount, int inputDim, int width)
     {
         kernel = KernelSelector.Create(path);
         samples = RoundUp(sampleCount, kernel.SampleBlock);
-        channels = inputDim;
+        channels = RoundUp(inputDim, kernel.ChannelBlock);
         this.width = RoundUp(width, kernel.WidthBlock);
         var random = new System.Random(1234);
         inputs = new float[samples * channels];
-        for (var i = 0; i < sampleCount * channels; i++)
+        for (var i = 0; i < sampleCount; i++)
         {
-            inputs[i] = (float)(random.NextDouble() * 2 - 1);
+            for (var j = 0; j < inputDim; j++)
+            {
+                inputs[i * channels + j] = (float)(random.NextDouble() * 2 - 1);
+            }
         }
 
         targets = new float[samples];
@@ -52,7 +55,7 @@ internal sealed class StepWorkload
         for (var k = 0; k < width; k++)
         {
             parameters[k] = (float)(random.NextDouble() - 0.5);
-            for (var j = 0; j < channels; j++)
+            for (var j = 0; j < inputDim; j++)
             {
                 parameters[this.width + j * this.width + k] = (float)(random.NextDouble() - 0.5) / MathF.Sqrt(channels);
             }
@@ -62,7 +65,7 @@ internal sealed class StepWorkload
         activations = new float[samples * this.width];
         outputs = new float[samples];
         outputGradient = new float[samples];
-        scaled = new float[samples * channels];
+        scaled = new float[kernel.BackwardScratchLength(samples, channels)];
         SampleCount = sampleCount;
         InputDim = inputDim;
         Width = width;
@@ -75,6 +78,18 @@ internal sealed class StepWorkload
     public int Width { get; }
 
     public double FlopsPerStep => 4.0 * SampleCount * InputDim * Width;
+
+    public void Forward()
+    {
+        var outputWeights = parameters.AsSpan(0, width);
+        kernel.Forward(inputs, parameters.AsSpan(width), outputWeights, samples, channels, width, 1f / MathF.Sqrt(width), activations, outputs);
+    }
+
+    public void Backward()
+    {
+        var outputWeights = parameters.AsSpan(0, width);
+        kernel.Backward(inputs, parameters.AsSpan(width), outputWeights, activations, outputGradient, samples, channels, width, 1f / MathF.Sqrt(width), 0f, scaled, gradients.AsSpan(width), gradients.AsSpan(0, width));
+    }
 
     public void Step()
     {

@@ -7,8 +7,9 @@ namespace NtkSweep.Training.Kernels;
 /// <summary>
 /// Register-blocked forward and backward passes. The forward pass computes a tile of 6 samples × 2 vectors of
 /// neurons in 12 accumulators with the ReLU, the activation store and the output product fused into its epilogue.
-/// The backward pass computes ∂W as (g∘X)ᵀ·mask in tiles of 6 channels × 2 vectors of neurons, deriving the ReLU
-/// mask from the stored activations on the fly, and scales by a/α and adds the weight decay in its epilogue.
+/// The backward pass works one tile of 2 vectors of neurons at a time: one sweep over the tile's activations gives
+/// ∂a and a contiguous panel of g∘mask, then ∂W = Xᵀ·panel in register blocks of 8 (or 4) channels × 2 vectors,
+/// scaled by a/α with the weight decay added in the epilogue. Channels are padded to a multiple of 4.
 /// Generic over <typeparamref name="TLane"/>, so the same source runs on Vector512, Vector256 and scalars.
 /// </summary>
 internal sealed class BlockedKernel<TLane, TVector> : ITwoLayerKernel
@@ -28,7 +29,9 @@ internal sealed class BlockedKernel<TLane, TVector> : ITwoLayerKernel
 
     public int WidthBlock => 2 * TLane.Count;
 
-    public int ChannelBlock => 1;
+    public int ChannelBlock => 4;
+
+    public int BackwardScratchLength(int sampleCount, int channels) => sampleCount * 2 * TLane.Count;
 
     public void Forward(
         ReadOnlySpan<float> inputs, // [sampleCount, channels]
@@ -133,119 +136,181 @@ internal sealed class BlockedKernel<TLane, TVector> : ITwoLayerKernel
         int width,
         float inverseAlpha,
         float weightDecay,
-        Span<float> scaledInputs, // [sampleCount, channels]
+        Span<float> scratch, // [sampleCount, 2·lanes]: the masked-gradient panel of one neuron tile
         Span<float> inputWeightGradient, // [channels, width]
         Span<float> outputWeightGradient) // [width]
     {
         CheckShapes(inputs, inputWeights, outputWeights, activations, outputGradient, sampleCount, channels, width);
-        if (scaledInputs.Length < sampleCount * channels || inputWeightGradient.Length < channels * width || outputWeightGradient.Length < width)
+        if (channels % ChannelBlock != 0)
         {
-            throw new ArgumentException("Gradient buffers are smaller than the shapes require.");
+            throw new ArgumentException($"The {Path} kernel needs channels padded to {ChannelBlock} (got {channels}).");
         }
 
-        // g∘X once, so that the tiles below multiply by the mask alone.
-        for (var i = 0; i < sampleCount; i++)
+        if (scratch.Length < BackwardScratchLength(sampleCount, channels) || inputWeightGradient.Length < channels * width || outputWeightGradient.Length < width)
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(
-                inputs.Slice(i * channels, channels), outputGradient[i], scaledInputs.Slice(i * channels, channels));
+            throw new ArgumentException("Gradient or scratch buffers are smaller than the shapes require.");
         }
 
-        ref var xg = ref MemoryMarshal.GetReference(scaledInputs);
+        ref var x = ref MemoryMarshal.GetReference(inputs);
         ref var g = ref MemoryMarshal.GetReference(outputGradient);
         ref var w = ref MemoryMarshal.GetReference(inputWeights);
         ref var a = ref MemoryMarshal.GetReference(outputWeights);
         ref var act = ref MemoryMarshal.GetReference(activations);
+        ref var panel = ref MemoryMarshal.GetReference(scratch);
         ref var gw = ref MemoryMarshal.GetReference(inputWeightGradient);
         ref var ga = ref MemoryMarshal.GetReference(outputWeightGradient);
         var lanes = TLane.Count;
+        nint tile = 2 * lanes;
         nint stride = width;
         var decay = TLane.Broadcast(weightDecay);
         var scale = TLane.Broadcast(inverseAlpha);
-        var fullBlocks = channels - channels % Rows;
+        // Eight channels per pass fill 16 of AVX-512's 32 registers; narrower lanes (16 registers) take four.
+        var wideBlocks = lanes >= 16 ? channels - channels % 8 : 0;
 
-        for (nint k = 0; k < width; k += 2 * lanes)
+        for (nint k = 0; k < width; k += tile)
         {
+            // Pass 1 over the tile's activations: ∂a, and the panel P[i] = g_i·1[activation > 0], stored
+            // contiguously so that the channel passes below stream it from cache with no mask work.
             ref var actColumn = ref Unsafe.Add(ref act, k);
             var ga0 = TLane.Zero;
             var ga1 = TLane.Zero;
             for (nint i = 0; i < sampleCount; i++)
             {
                 var b = TLane.Broadcast(Unsafe.Add(ref g, i));
-                ga0 = TLane.MultiplyAdd(b, TLane.Load(ref actColumn, i * stride), ga0);
-                ga1 = TLane.MultiplyAdd(b, TLane.Load(ref actColumn, i * stride + lanes), ga1);
+                var s0 = TLane.Load(ref actColumn, i * stride);
+                var s1 = TLane.Load(ref actColumn, i * stride + lanes);
+                ga0 = TLane.MultiplyAdd(b, s0, ga0);
+                ga1 = TLane.MultiplyAdd(b, s1, ga1);
+                TLane.Store(TLane.Multiply(b, TLane.PositiveMask(s0)), ref panel, i * tile);
+                TLane.Store(TLane.Multiply(b, TLane.PositiveMask(s1)), ref panel, i * tile + lanes);
             }
 
             var a0 = TLane.Load(ref a, k);
             var a1 = TLane.Load(ref a, k + lanes);
-            TLane.Store(TLane.MultiplyAdd(ga0, scale, Multiply(decay, a0)), ref ga, k);
-            TLane.Store(TLane.MultiplyAdd(ga1, scale, Multiply(decay, a1)), ref ga, k + lanes);
-            var s0 = Multiply(scale, a0);
-            var s1 = Multiply(scale, a1);
+            TLane.Store(TLane.MultiplyAdd(ga0, scale, TLane.Multiply(decay, a0)), ref ga, k);
+            TLane.Store(TLane.MultiplyAdd(ga1, scale, TLane.Multiply(decay, a1)), ref ga, k + lanes);
+            var tileScale0 = TLane.Multiply(scale, a0);
+            var tileScale1 = TLane.Multiply(scale, a1);
 
-            for (nint j = 0; j < fullBlocks; j += Rows)
+            nint j = 0;
+            for (; j < wideBlocks; j += 8)
             {
-                var c00 = TLane.Zero;
-                var c01 = TLane.Zero;
-                var c10 = TLane.Zero;
-                var c11 = TLane.Zero;
-                var c20 = TLane.Zero;
-                var c21 = TLane.Zero;
-                var c30 = TLane.Zero;
-                var c31 = TLane.Zero;
-                var c40 = TLane.Zero;
-                var c41 = TLane.Zero;
-                var c50 = TLane.Zero;
-                var c51 = TLane.Zero;
-                ref var xgColumn = ref Unsafe.Add(ref xg, j);
-                for (nint i = 0; i < sampleCount; i++)
-                {
-                    var m0 = TLane.PositiveMask(TLane.Load(ref actColumn, i * stride));
-                    var m1 = TLane.PositiveMask(TLane.Load(ref actColumn, i * stride + lanes));
-                    ref var xgRow = ref Unsafe.Add(ref xgColumn, i * channels);
-                    var b = TLane.Broadcast(xgRow);
-                    c00 = TLane.MultiplyAdd(b, m0, c00);
-                    c01 = TLane.MultiplyAdd(b, m1, c01);
-                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 1));
-                    c10 = TLane.MultiplyAdd(b, m0, c10);
-                    c11 = TLane.MultiplyAdd(b, m1, c11);
-                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 2));
-                    c20 = TLane.MultiplyAdd(b, m0, c20);
-                    c21 = TLane.MultiplyAdd(b, m1, c21);
-                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 3));
-                    c30 = TLane.MultiplyAdd(b, m0, c30);
-                    c31 = TLane.MultiplyAdd(b, m1, c31);
-                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 4));
-                    c40 = TLane.MultiplyAdd(b, m0, c40);
-                    c41 = TLane.MultiplyAdd(b, m1, c41);
-                    b = TLane.Broadcast(Unsafe.Add(ref xgRow, 5));
-                    c50 = TLane.MultiplyAdd(b, m0, c50);
-                    c51 = TLane.MultiplyAdd(b, m1, c51);
-                }
-
-                ref var gwTile = ref Unsafe.Add(ref gw, j * stride + k);
-                ref var wTile = ref Unsafe.Add(ref w, j * stride + k);
-                StoreGradient(c00, c01, s0, s1, decay, ref wTile, ref gwTile, 0, lanes);
-                StoreGradient(c10, c11, s0, s1, decay, ref wTile, ref gwTile, stride, lanes);
-                StoreGradient(c20, c21, s0, s1, decay, ref wTile, ref gwTile, 2 * stride, lanes);
-                StoreGradient(c30, c31, s0, s1, decay, ref wTile, ref gwTile, 3 * stride, lanes);
-                StoreGradient(c40, c41, s0, s1, decay, ref wTile, ref gwTile, 4 * stride, lanes);
-                StoreGradient(c50, c51, s0, s1, decay, ref wTile, ref gwTile, 5 * stride, lanes);
+                EightChannels(ref x, ref panel, ref w, ref gw, sampleCount, channels, stride, j, k, tileScale0, tileScale1, decay);
             }
 
-            for (nint j = fullBlocks; j < channels; j++)
+            for (; j < channels; j += 4)
             {
-                var c0 = TLane.Zero;
-                var c1 = TLane.Zero;
-                for (nint i = 0; i < sampleCount; i++)
-                {
-                    var b = TLane.Broadcast(Unsafe.Add(ref xg, i * channels + j));
-                    c0 = TLane.MultiplyAdd(b, TLane.PositiveMask(TLane.Load(ref actColumn, i * stride)), c0);
-                    c1 = TLane.MultiplyAdd(b, TLane.PositiveMask(TLane.Load(ref actColumn, i * stride + lanes)), c1);
-                }
-
-                StoreGradient(c0, c1, s0, s1, decay, ref Unsafe.Add(ref w, j * stride + k), ref Unsafe.Add(ref gw, j * stride + k), 0, lanes);
+                FourChannels(ref x, ref panel, ref w, ref gw, sampleCount, channels, stride, j, k, tileScale0, tileScale1, decay);
             }
         }
+    }
+
+    /// <summary>∂W for channels j..j+7 of one neuron tile: Σ_i x[i, j+r]·P[i], scaled by a/α, plus λW.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EightChannels(ref float x, ref float panel, ref float w, ref float gw, int sampleCount, int channels, nint stride, nint j, nint k, TVector tileScale0, TVector tileScale1, TVector decay)
+    {
+        var lanes = TLane.Count;
+        nint tile = 2 * lanes;
+        var c00 = TLane.Zero;
+        var c01 = TLane.Zero;
+        var c10 = TLane.Zero;
+        var c11 = TLane.Zero;
+        var c20 = TLane.Zero;
+        var c21 = TLane.Zero;
+        var c30 = TLane.Zero;
+        var c31 = TLane.Zero;
+        var c40 = TLane.Zero;
+        var c41 = TLane.Zero;
+        var c50 = TLane.Zero;
+        var c51 = TLane.Zero;
+        var c60 = TLane.Zero;
+        var c61 = TLane.Zero;
+        var c70 = TLane.Zero;
+        var c71 = TLane.Zero;
+        ref var xColumn = ref Unsafe.Add(ref x, j);
+        for (nint i = 0; i < sampleCount; i++)
+        {
+            var p0 = TLane.Load(ref panel, i * tile);
+            var p1 = TLane.Load(ref panel, i * tile + lanes);
+            ref var xRow = ref Unsafe.Add(ref xColumn, i * channels);
+            var b = TLane.Broadcast(xRow);
+            c00 = TLane.MultiplyAdd(b, p0, c00);
+            c01 = TLane.MultiplyAdd(b, p1, c01);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 1));
+            c10 = TLane.MultiplyAdd(b, p0, c10);
+            c11 = TLane.MultiplyAdd(b, p1, c11);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 2));
+            c20 = TLane.MultiplyAdd(b, p0, c20);
+            c21 = TLane.MultiplyAdd(b, p1, c21);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 3));
+            c30 = TLane.MultiplyAdd(b, p0, c30);
+            c31 = TLane.MultiplyAdd(b, p1, c31);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 4));
+            c40 = TLane.MultiplyAdd(b, p0, c40);
+            c41 = TLane.MultiplyAdd(b, p1, c41);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 5));
+            c50 = TLane.MultiplyAdd(b, p0, c50);
+            c51 = TLane.MultiplyAdd(b, p1, c51);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 6));
+            c60 = TLane.MultiplyAdd(b, p0, c60);
+            c61 = TLane.MultiplyAdd(b, p1, c61);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 7));
+            c70 = TLane.MultiplyAdd(b, p0, c70);
+            c71 = TLane.MultiplyAdd(b, p1, c71);
+        }
+
+        ref var gwTile = ref Unsafe.Add(ref gw, j * stride + k);
+        ref var wTile = ref Unsafe.Add(ref w, j * stride + k);
+        StoreGradient(c00, c01, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 0, lanes);
+        StoreGradient(c10, c11, tileScale0, tileScale1, decay, ref wTile, ref gwTile, stride, lanes);
+        StoreGradient(c20, c21, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 2 * stride, lanes);
+        StoreGradient(c30, c31, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 3 * stride, lanes);
+        StoreGradient(c40, c41, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 4 * stride, lanes);
+        StoreGradient(c50, c51, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 5 * stride, lanes);
+        StoreGradient(c60, c61, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 6 * stride, lanes);
+        StoreGradient(c70, c71, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 7 * stride, lanes);
+    }
+
+    /// <summary>∂W for channels j..j+3 of one neuron tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourChannels(ref float x, ref float panel, ref float w, ref float gw, int sampleCount, int channels, nint stride, nint j, nint k, TVector tileScale0, TVector tileScale1, TVector decay)
+    {
+        var lanes = TLane.Count;
+        nint tile = 2 * lanes;
+        var c00 = TLane.Zero;
+        var c01 = TLane.Zero;
+        var c10 = TLane.Zero;
+        var c11 = TLane.Zero;
+        var c20 = TLane.Zero;
+        var c21 = TLane.Zero;
+        var c30 = TLane.Zero;
+        var c31 = TLane.Zero;
+        ref var xColumn = ref Unsafe.Add(ref x, j);
+        for (nint i = 0; i < sampleCount; i++)
+        {
+            var p0 = TLane.Load(ref panel, i * tile);
+            var p1 = TLane.Load(ref panel, i * tile + lanes);
+            ref var xRow = ref Unsafe.Add(ref xColumn, i * channels);
+            var b = TLane.Broadcast(xRow);
+            c00 = TLane.MultiplyAdd(b, p0, c00);
+            c01 = TLane.MultiplyAdd(b, p1, c01);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 1));
+            c10 = TLane.MultiplyAdd(b, p0, c10);
+            c11 = TLane.MultiplyAdd(b, p1, c11);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 2));
+            c20 = TLane.MultiplyAdd(b, p0, c20);
+            c21 = TLane.MultiplyAdd(b, p1, c21);
+            b = TLane.Broadcast(Unsafe.Add(ref xRow, 3));
+            c30 = TLane.MultiplyAdd(b, p0, c30);
+            c31 = TLane.MultiplyAdd(b, p1, c31);
+        }
+
+        ref var gwTile = ref Unsafe.Add(ref gw, j * stride + k);
+        ref var wTile = ref Unsafe.Add(ref w, j * stride + k);
+        StoreGradient(c00, c01, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 0, lanes);
+        StoreGradient(c10, c11, tileScale0, tileScale1, decay, ref wTile, ref gwTile, stride, lanes);
+        StoreGradient(c20, c21, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 2 * stride, lanes);
+        StoreGradient(c30, c31, tileScale0, tileScale1, decay, ref wTile, ref gwTile, 3 * stride, lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -261,12 +326,9 @@ internal sealed class BlockedKernel<TLane, TVector> : ITwoLayerKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreGradient(TVector c0, TVector c1, TVector s0, TVector s1, TVector decay, ref float weights, ref float gradient, nint offset, int lanes)
     {
-        TLane.Store(TLane.MultiplyAdd(c0, s0, Multiply(decay, TLane.Load(ref weights, offset))), ref gradient, offset);
-        TLane.Store(TLane.MultiplyAdd(c1, s1, Multiply(decay, TLane.Load(ref weights, offset + lanes))), ref gradient, offset + lanes);
+        TLane.Store(TLane.MultiplyAdd(c0, s0, TLane.Multiply(decay, TLane.Load(ref weights, offset))), ref gradient, offset);
+        TLane.Store(TLane.MultiplyAdd(c1, s1, TLane.Multiply(decay, TLane.Load(ref weights, offset + lanes))), ref gradient, offset + lanes);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Multiply(TVector left, TVector right) => TLane.MultiplyAdd(left, right, TLane.Zero);
 
     private void CheckShapes(ReadOnlySpan<float> inputs, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> outputWeights, ReadOnlySpan<float> activations, ReadOnlySpan<float> perSample, int sampleCount, int channels, int width)
     {

@@ -16,6 +16,9 @@ public interface ITwoLayerKernel
 
     int ChannelBlock { get; }
 
+    /// <summary>Length of the scratch buffer <see cref="Backward"/> needs for these (padded) shapes.</summary>
+    int BackwardScratchLength(int sampleCount, int channels);
+
     /// <summary>activations = σ(inputs·inputWeights); outputs = activations·outputWeights·inverseAlpha.</summary>
     void Forward(
         ReadOnlySpan<float> inputs, // [sampleCount, channels]
@@ -44,7 +47,7 @@ public interface ITwoLayerKernel
         int width,
         float inverseAlpha,
         float weightDecay,
-        Span<float> scaledInputs, // [sampleCount, channels] scratch
+        Span<float> scratch, // [BackwardScratchLength(sampleCount, channels)]
         Span<float> inputWeightGradient, // [channels, width]
         Span<float> outputWeightGradient); // [width]
 }

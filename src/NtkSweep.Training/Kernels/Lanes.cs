@@ -23,6 +23,8 @@ internal interface ILane<TVector>
     /// <summary>left·right + addend, fused where the lane's hardware does it.</summary>
     static abstract TVector MultiplyAdd(TVector left, TVector right, TVector addend);
 
+    static abstract TVector Multiply(TVector left, TVector right);
+
     static abstract TVector Relu(TVector value);
 
     /// <summary>1 where value &gt; 0, else 0.</summary>
@@ -49,6 +51,9 @@ internal readonly struct Lane512 : ILane<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAdd(Vector512<float> left, Vector512<float> right, Vector512<float> addend) =>
         Vector512.FusedMultiplyAdd(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Multiply(Vector512<float> left, Vector512<float> right) => left * right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Relu(Vector512<float> value) => Vector512.Max(value, Vector512<float>.Zero);
@@ -81,6 +86,9 @@ internal readonly struct Lane256 : ILane<Vector256<float>>
         Vector256.FusedMultiplyAdd(left, right, addend);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Multiply(Vector256<float> left, Vector256<float> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Relu(Vector256<float> value) => Vector256.Max(value, Vector256<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -109,6 +117,9 @@ internal readonly struct LaneScalar : ILane<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float left, float right, float addend) => MathF.FusedMultiplyAdd(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Multiply(float left, float right) => left * right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Relu(float value) => MathF.Max(value, 0f);

@@ -92,9 +92,11 @@ public sealed class ReferenceTwoLayerKernel : ITwoLayerKernel
 
     public int ChannelBlock => 1;
 
+    public int BackwardScratchLength(int sampleCount, int channels) => 0;
+
     public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> outputWeights, int sampleCount, int channels, int width, float inverseAlpha, Span<float> activations, Span<float> outputs) =>
         ReferenceKernel<float>.Forward(inputs, inputWeights, outputWeights, sampleCount, channels, width, inverseAlpha, activations, outputs);
 
-    public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> outputWeights, ReadOnlySpan<float> activations, ReadOnlySpan<float> outputGradient, int sampleCount, int channels, int width, float inverseAlpha, float weightDecay, Span<float> scaledInputs, Span<float> inputWeightGradient, Span<float> outputWeightGradient) =>
+    public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> outputWeights, ReadOnlySpan<float> activations, ReadOnlySpan<float> outputGradient, int sampleCount, int channels, int width, float inverseAlpha, float weightDecay, Span<float> scratch, Span<float> inputWeightGradient, Span<float> outputWeightGradient) =>
         ReferenceKernel<float>.Backward(inputs, inputWeights, outputWeights, activations, outputGradient, sampleCount, channels, width, inverseAlpha, weightDecay, inputWeightGradient, outputWeightGradient);
 }

@@ -38,6 +38,7 @@ public sealed class TrainingSession
     private readonly int testCount;
     private readonly int paddedTest;
     private readonly int channels;
+    private readonly int paddedChannels;
     private readonly int width;
     private readonly int paddedWidth;
     private readonly int parameterCount;
@@ -47,10 +48,10 @@ public sealed class TrainingSession
     private readonly double curvatureFactor;
 
     // One allocation for the model: [parameters | gradients | initial parameters | last finite parameters], each
-    // [outputWeights: paddedWidth | inputWeights: channels × paddedWidth].
+    // [outputWeights: paddedWidth | inputWeights: paddedChannels × paddedWidth].
     private readonly float[] arena;
 
-    // [paddedSamples, channels]
+    // [paddedSamples, paddedChannels]
     private readonly float[] trainInputs;
     // [paddedSamples, paddedWidth]
     private readonly float[] activations;
@@ -58,9 +59,9 @@ public sealed class TrainingSession
     private readonly float[] outputs;
     // [paddedSamples]
     private readonly float[] outputGradient;
-    // [paddedSamples, channels]
-    private readonly float[] scaledInputs;
-    // [paddedTest, channels]
+    // [kernel.BackwardScratchLength]
+    private readonly float[] backwardScratch;
+    // [paddedTest, paddedChannels]
     private readonly float[] testInputs;
     // [paddedTest, paddedWidth]
     private readonly float[] testActivations;
@@ -113,7 +114,8 @@ public sealed class TrainingSession
         paddedSamples = RoundUp(sampleCount, kernel.SampleBlock);
         paddedTest = RoundUp(testCount, kernel.SampleBlock);
         paddedWidth = RoundUp(width, kernel.WidthBlock);
-        parameterCount = paddedWidth + channels * paddedWidth;
+        paddedChannels = RoundUp(channels, kernel.ChannelBlock);
+        parameterCount = paddedWidth + paddedChannels * paddedWidth;
         probeCount = Math.Min(sampleCount, ProbeSamples);
         inverseAlpha = (float)(1 / scales.Alpha);
         weightDecay = (float)spec.WeightDecay;
@@ -125,7 +127,7 @@ public sealed class TrainingSession
         activations = new float[paddedSamples * paddedWidth];
         outputs = new float[paddedSamples];
         outputGradient = new float[paddedSamples];
-        scaledInputs = new float[paddedSamples * channels];
+        backwardScratch = new float[kernel.BackwardScratchLength(paddedSamples, paddedChannels)];
         testActivations = new float[paddedTest * paddedWidth];
         testOutputs = new float[paddedTest];
         initialTrainOutputs = new float[sampleCount];
@@ -157,8 +159,8 @@ public sealed class TrainingSession
     // [paddedWidth]
     private Span<float> OutputWeights => arena.AsSpan(0, paddedWidth);
 
-    // [channels, paddedWidth]
-    private Span<float> InputWeights => arena.AsSpan(paddedWidth, channels * paddedWidth);
+    // [paddedChannels, paddedWidth]
+    private Span<float> InputWeights => arena.AsSpan(paddedWidth, paddedChannels * paddedWidth);
 
     public RunResult Run(CancellationToken cancellationToken = default)
     {
@@ -190,7 +192,7 @@ public sealed class TrainingSession
             Parameters.CopyTo(LastFiniteParameters);
             var previousObjective = objective;
             ComputeOutputGradient();
-            kernel.Backward(trainInputs, InputWeights, OutputWeights, activations, outputGradient, paddedSamples, channels, paddedWidth, inverseAlpha, weightDecay, scaledInputs, Gradients[paddedWidth..], Gradients[..paddedWidth]);
+            kernel.Backward(trainInputs, InputWeights, OutputWeights, activations, outputGradient, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, weightDecay, backwardScratch, Gradients[paddedWidth..], Gradients[..paddedWidth]);
             UpdateStepSize();
             TensorPrimitives.MultiplyAdd(Gradients, (float)-stepSize, Parameters, Parameters);
             step++;
@@ -275,7 +277,7 @@ public sealed class TrainingSession
 
         Parameters.CopyTo(InitialParameters);
 
-        kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, channels, paddedWidth, inverseAlpha, activations, outputs);
+        kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
         outputs.AsSpan(0, sampleCount).CopyTo(initialTrainOutputs);
         EvaluateTest();
         testOutputs.AsSpan(0, testCount).CopyTo(initialTestOutputs);
@@ -306,12 +308,12 @@ public sealed class TrainingSession
     }
 
     private void BuildKernel(float[] activationsA, float[] inputsA, int countA, float[] activationsB, float[] inputsB, int countB, bool symmetric, float[] destination) =>
-        NtkGram.Compute(activationsA, inputsA, countA, activationsB, inputsB, countB, OutputWeights, width, paddedWidth, channels, inverseAlpha, symmetric, maskScratch, rowScratch, destination);
+        NtkGram.Compute(activationsA, inputsA, countA, activationsB, inputsB, countB, OutputWeights, width, paddedWidth, paddedChannels, inverseAlpha, symmetric, maskScratch, rowScratch, destination);
 
     /// <summary>Forward pass on the training set; sets <see cref="trainLoss"/> and <see cref="objective"/>.</summary>
     private void EvaluateTrain()
     {
-        kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, channels, paddedWidth, inverseAlpha, activations, outputs);
+        kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
         trainLoss = DataLoss(outputs, initialTrainOutputs, data.TrainTargets, sampleCount);
         var norm = TensorPrimitives.SumOfSquares(Parameters);
         objective = scales.LossScale * trainLoss + 0.5 * spec.WeightDecay * norm;
@@ -319,7 +321,7 @@ public sealed class TrainingSession
 
     private double EvaluateTest()
     {
-        kernel.Forward(testInputs, InputWeights, OutputWeights, paddedTest, channels, paddedWidth, inverseAlpha, testActivations, testOutputs);
+        kernel.Forward(testInputs, InputWeights, OutputWeights, paddedTest, paddedChannels, paddedWidth, inverseAlpha, testActivations, testOutputs);
         return DataLoss(testOutputs, initialTestOutputs, data.TestTargets, testCount);
     }
 
@@ -451,10 +453,15 @@ public sealed class TrainingSession
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
+    /// <summary>Copies [count, channels] rows into zeroed [paddedCount, paddedChannels] storage.</summary>
     private float[] Pad(float[] rows, int count, int paddedCount)
     {
-        var padded = new float[paddedCount * channels];
-        rows.AsSpan(0, count * channels).CopyTo(padded);
+        var padded = new float[paddedCount * paddedChannels];
+        for (var i = 0; i < count; i++)
+        {
+            rows.AsSpan(i * channels, channels).CopyTo(padded.AsSpan(i * paddedChannels));
+        }
+
         return padded;
     }
 }
