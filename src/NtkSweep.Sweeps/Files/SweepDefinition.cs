@@ -21,8 +21,8 @@ public sealed record SweepDefinition
     /// <summary>The file the sweep was read from, as the caller named it (the file name given to Parse).</summary>
     public required string SourcePath { get; init; }
 
-    /// <summary>Run-spec fields every run of the sweep shares, in file order.</summary>
-    public IReadOnlyDictionary<string, object> Fixed { get; init; } = new Dictionary<string, object>(StringComparer.Ordinal);
+    /// <summary>Run-spec fields every run of the sweep shares, in file order (an ordered dictionary).</summary>
+    public IReadOnlyDictionary<string, object> Fixed { get; init; } = new OrderedDictionary<string, object>(StringComparer.Ordinal);
 
     /// <summary>The varied fields in file order; the first axis varies slowest in <see cref="Expand"/>.</summary>
     public IReadOnlyList<SweepAxis> Axes { get; init; } = [];

@@ -63,7 +63,7 @@ internal static class SweepExpander
         while (true)
         {
             var pointBuilder = new RunSpecBuilder(shared);
-            var axisValues = new Dictionary<string, object>(StringComparer.Ordinal);
+            var axisValues = new OrderedDictionary<string, object>(StringComparer.Ordinal);
             var settable = true;
             for (var axisIndex = 0; axisIndex < axes.Count; axisIndex++)
             {
@@ -87,7 +87,7 @@ internal static class SweepExpander
                     var key = RunKey.For(spec);
                     if (keys.Add(key))
                     {
-                        var values = new Dictionary<string, object>(axisValues, StringComparer.Ordinal) { ["seed"] = seed };
+                        var values = new OrderedDictionary<string, object>(axisValues, StringComparer.Ordinal) { ["seed"] = seed };
                         points.Add(new SweepPoint(spec, key, values));
                     }
                 }

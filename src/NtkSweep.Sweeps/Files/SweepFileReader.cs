@@ -28,8 +28,7 @@ internal sealed class SweepFileReader
     private readonly HashSet<SweepProblem> reported = [];
     private readonly Dictionary<string, int> fieldLines = new(StringComparer.Ordinal);
     private readonly HashSet<string> fieldsWithProblems = new(StringComparer.Ordinal);
-    private int defaultFieldLine = 1;
-    private int seedsLine = 1;
+    private readonly Dictionary<string, int> sectionLines = new(StringComparer.Ordinal);
 
     public SweepFileReader(string file)
     {
@@ -66,9 +65,8 @@ internal sealed class SweepFileReader
         var gridSize = axes.Aggregate((double)seeds.Count, (product, axis) => product * axis.Values.Count);
         if (gridSize > SweepFileParser.MaxRuns)
         {
-            var node = sections.GetValueOrDefault("axes") ?? sections.GetValueOrDefault("seeds");
             Report(
-                node is null ? 1 : YamlSweepLoader.LineOf(node.Start),
+                sectionLines.GetValueOrDefault("axes", sectionLines.GetValueOrDefault("seeds", 1)),
                 "axes",
                 string.Create(
                     CultureInfo.InvariantCulture,
@@ -110,7 +108,7 @@ internal sealed class SweepFileReader
 
     /// <summary>The line to blame for a spec error about <paramref name="field"/> found while expanding.</summary>
     private int LineOfField(string field) =>
-        fieldLines.TryGetValue(field, out var line) ? line : field == "seed" ? seedsLine : defaultFieldLine;
+        fieldLines.TryGetValue(field, out var line) ? line : sectionLines.GetValueOrDefault(field == "seed" ? "seeds" : "fixed", 1);
 
     private Dictionary<string, YamlNode> ReadSections(YamlMappingNode root)
     {
@@ -126,16 +124,9 @@ internal sealed class SweepFileReader
             if (TopLevelKeys.Contains(key, StringComparer.Ordinal))
             {
                 sections[key] = valueNode;
-                if (key == "fixed")
-                {
-                    defaultFieldLine = YamlSweepLoader.LineOf(keyNode.Start);
-                }
-                else if (key == "seeds")
-                {
-                    seedsLine = YamlSweepLoader.LineOf(keyNode.Start);
-                }
+                sectionLines[key] = YamlSweepLoader.LineOf(keyNode.Start);
             }
-            else if (RunSpecBuilder.IsField(key))
+            else if (RunSpecBuilder.IsField(key) && key != "seed")
             {
                 Report(keyNode, key, $"'{key}' is a run-spec field: put it under fixed (one value) or axes (several values)");
             }
@@ -182,9 +173,9 @@ internal sealed class SweepFileReader
         return text;
     }
 
-    private Dictionary<string, object> ReadFixed(YamlNode? node)
+    private OrderedDictionary<string, object> ReadFixed(YamlNode? node)
     {
-        var values = new Dictionary<string, object>(StringComparer.Ordinal);
+        var values = new OrderedDictionary<string, object>(StringComparer.Ordinal);
         if (node is null || IsNull(node))
         {
             return values;

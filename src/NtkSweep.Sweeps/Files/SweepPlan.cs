@@ -45,7 +45,7 @@ public static class SweepPlan
             foreach (var axis in sweep.Axes)
             {
                 text.Append(CultureInfo.InvariantCulture, $"  {axis.Field} ({axis.Kind}, {axis.Values.Count}): ")
-                    .Append(string.Join(", ", axis.Values.Select(SweepFormat.Value)))
+                    .Append(AxisValuesText(axis.Values))
                     .Append('\n');
             }
         }
@@ -205,6 +205,20 @@ public static class SweepPlan
         }
 
         return new PlanSummary(points.Count, sweep.GridSize, total, costliest, costliestFlops, coreCount, gflopsPerCore * 1e9);
+    }
+
+    /// <summary>Every value of a short axis; a long one's ends (the JSON form always has every value).</summary>
+    private static string AxisValuesText(IReadOnlyList<object> values)
+    {
+        const int MaxShown = 16;
+        if (values.Count <= MaxShown)
+        {
+            return string.Join(", ", values.Select(SweepFormat.Value));
+        }
+
+        var head = values.Take(8).Select(SweepFormat.Value);
+        var tail = values.Skip(values.Count - 4).Select(SweepFormat.Value);
+        return string.Join(", ", head) + ", …, " + string.Join(", ", tail);
     }
 
     private static IEnumerable<(string Name, string Value)> ReportHints(SweepReportHints hints)

@@ -330,6 +330,37 @@ public sealed class SweepFileProblemTests
     }
 
     [Fact]
+    public void FormatIllustration_ReportsItsTwoContradictions()
+    {
+        // Every line is well-formed, but teacher signs do not apply to luo1d, and a preset axis cannot be combined
+        // with a gamma axis: both are found by building the expanded runs and blamed on the lines that set them.
+        var problems = ProblemsOf("""
+            name: quick
+            description: A small phase diagram over (γ', γ).
+            fixed:
+              data: luo1d
+              antisymmetric: true
+              maxSteps: 4000
+              teacherSigns: [1, -1]
+            axes:
+              width: [64, 256, 1024]
+              gamma: {linspace: [0.5, 1.5, 5]}
+              weightDecay: {logspace: [-4, -1, 4]}
+              preset: {list: [ntk, mean-field]}
+            seeds: 3
+            report:
+              x: gammaPrime
+              y: gamma
+              boundary: luo
+              crossover: alphaG
+            """);
+
+        Assert.Equal([(7, "teacherSigns"), (10, "gamma")], problems.Select(problem => (problem.Line, problem.Key)));
+        Assert.Contains("teacher data only", problems[0].Message, StringComparison.Ordinal);
+        Assert.Contains("contradictory parametrization", problems[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadFieldValue_DoesNotCauseFollowOnErrors()
     {
         // learningRate is unusable, so the "fixed needs a learningRate" that its absence would cause is not repeated.
