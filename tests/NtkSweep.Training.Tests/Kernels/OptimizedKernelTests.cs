@@ -1,0 +1,232 @@
+using NtkSweep.Training.Kernels;
+
+namespace NtkSweep.Training.Tests.Kernels;
+
+/// <summary>
+/// Every optimized path (blocked scalar, Vector256, Vector512) against the float32 reference path, on shapes that
+/// exercise the remainder handling: widths and sample counts that are not block multiples, and channel counts that
+/// need padding to the channel block and that mix the backward pass's 8- and 4-channel register blocks.
+/// </summary>
+public sealed class OptimizedKernelTests
+{
+    // Unit roundoff of float32.
+    private const double Epsilon = 1.0 / (1 << 24);
+
+    public static TheoryData<KernelPath, int, int, int, double> Cases()
+    {
+        var data = new TheoryData<KernelPath, int, int, int, double>();
+        (int Samples, int Channels, int Width, double Decay)[] shapes =
+        [
+            (1, 1, 1, 0.0),
+            (5, 2, 1, 0.1),
+            (7, 1, 7, 0.0),
+            (13, 2, 7, 0.1),
+            (6, 5, 33, 0.1),
+            (11, 7, 33, 0.0),
+            (17, 33, 7, 0.1),
+            (8, 6, 16, 0.1),
+            (25, 13, 40, 0.01),
+            (12, 33, 33, 0.1),
+            (9, 12, 33, 0.1),
+            (6, 4, 32, 0.1),
+        ];
+        foreach (var path in new[] { KernelPath.Scalar, KernelPath.Vector256, KernelPath.Vector512 })
+        {
+            foreach (var (samples, channels, width, decay) in shapes)
+            {
+                data.Add(path, samples, channels, width, decay);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Optimized_path_matches_reference_path_on_padded_buffers(KernelPath path, int sampleCount, int channels, int width, double weightDecay)
+    {
+        var net = RandomNetwork.Create(sampleCount, channels, width, seed: (ulong)(sampleCount * 10_000 + channels * 100 + width));
+        const float inverseAlpha = 0.3f;
+        var decay = (float)weightDecay;
+
+        // Reference path on the exact shapes (its blocks are 1).
+        var reference = KernelSelector.Create(KernelPath.Reference);
+        var inputs = ToFloat(net.Inputs);
+        var inputWeights = ToFloat(net.InputWeights);
+        var outputWeights = ToFloat(net.OutputWeights);
+        var outputGradient = ToFloat(net.OutputGradient);
+        var expectedActivations = new float[sampleCount * width];
+        var expectedOutputs = new float[sampleCount];
+        var expectedInputGradient = new float[channels * width];
+        var expectedOutputGradient = new float[width];
+        reference.Forward(inputs, inputWeights, outputWeights, sampleCount, channels, width, inverseAlpha, expectedActivations, expectedOutputs);
+        reference.Backward(inputs, inputWeights, outputWeights, expectedActivations, outputGradient, sampleCount, channels, width, inverseAlpha, decay, new float[reference.BackwardScratchLength(sampleCount, channels)], expectedInputGradient, expectedOutputGradient);
+
+        // Optimized path on buffers padded as ITwoLayerKernel requires, zeros in the padding.
+        var kernel = KernelSelector.Create(path);
+        Assert.Equal(path, kernel.Path);
+        var paddedSamples = RoundUp(sampleCount, kernel.SampleBlock);
+        var paddedChannels = RoundUp(channels, kernel.ChannelBlock);
+        var paddedWidth = RoundUp(width, kernel.WidthBlock);
+        var paddedInputs = Pad(inputs, sampleCount, channels, paddedSamples, paddedChannels);
+        var paddedInputWeights = Pad(inputWeights, channels, width, paddedChannels, paddedWidth);
+        var paddedOutputWeights = Pad(outputWeights, 1, width, 1, paddedWidth);
+        var paddedOutputGradient = Pad(outputGradient, 1, sampleCount, 1, paddedSamples);
+        var activations = new float[paddedSamples * paddedWidth];
+        var outputs = new float[paddedSamples];
+        var inputGradient = new float[paddedChannels * paddedWidth];
+        var outputGradientResult = new float[paddedWidth];
+        kernel.Forward(paddedInputs, paddedInputWeights, paddedOutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
+        kernel.Backward(paddedInputs, paddedInputWeights, paddedOutputWeights, activations, paddedOutputGradient, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, decay, new float[kernel.BackwardScratchLength(paddedSamples, paddedChannels)], inputGradient, outputGradientResult);
+
+        // Worst-case float32 rounding bounds (Higham's γ_L = L·u for a length-L sum, u = 2⁻²⁴), applied to Σ|terms|
+        // computed in float64: each path is within γ_L·Σ|terms| of the exact value, so they differ by at most twice
+        // that. A real indexing or scaling bug gives differences of the size of the terms themselves.
+        var magnitude = new double[sampleCount * width];
+        for (var i = 0; i < sampleCount; i++)
+        {
+            for (var k = 0; k < width; k++)
+            {
+                double sum = 0;
+                for (var j = 0; j < channels; j++)
+                {
+                    sum += Math.Abs(net.Inputs[i * channels + j] * net.InputWeights[j * width + k]);
+                }
+
+                magnitude[i * width + k] = sum;
+            }
+        }
+
+        for (var i = 0; i < paddedSamples; i++)
+        {
+            for (var k = 0; k < paddedWidth; k++)
+            {
+                var actual = activations[i * paddedWidth + k];
+                if (i >= sampleCount || k >= width)
+                {
+                    Assert.Equal(0f, actual);
+                    continue;
+                }
+
+                var tolerance = 2 * (channels + 1) * Epsilon * magnitude[i * width + k];
+                AssertWithin(expectedActivations[i * width + k], actual, tolerance, $"activation[{i}, {k}]");
+            }
+        }
+
+        for (var i = 0; i < paddedSamples; i++)
+        {
+            if (i >= sampleCount)
+            {
+                Assert.Equal(0f, outputs[i]);
+                continue;
+            }
+
+            double sum = 0;
+            for (var k = 0; k < width; k++)
+            {
+                sum += Math.Abs(net.OutputWeights[k]) * magnitude[i * width + k];
+            }
+
+            var tolerance = 2 * (channels + width + 2) * Epsilon * inverseAlpha * sum;
+            AssertWithin(expectedOutputs[i], outputs[i], tolerance, $"output[{i}]");
+        }
+
+        for (var k = 0; k < paddedWidth; k++)
+        {
+            if (k >= width)
+            {
+                Assert.Equal(0f, outputGradientResult[k]);
+                continue;
+            }
+
+            double sum = 0;
+            for (var i = 0; i < sampleCount; i++)
+            {
+                sum += Math.Abs(net.OutputGradient[i]) * magnitude[i * width + k];
+            }
+
+            var tolerance = 2 * (channels + sampleCount + 3) * Epsilon * (inverseAlpha * sum + Math.Abs(weightDecay * net.OutputWeights[k]));
+            AssertWithin(expectedOutputGradient[k], outputGradientResult[k], tolerance, $"∂a[{k}]");
+        }
+
+        for (var j = 0; j < paddedChannels; j++)
+        {
+            for (var k = 0; k < paddedWidth; k++)
+            {
+                var actual = inputGradient[j * paddedWidth + k];
+                if (j >= channels || k >= width)
+                {
+                    Assert.Equal(0f, actual);
+                    continue;
+                }
+
+                double sum = 0;
+                for (var i = 0; i < sampleCount; i++)
+                {
+                    sum += Math.Abs(net.Inputs[i * channels + j] * net.OutputGradient[i]);
+                }
+
+                var tolerance = 2 * (sampleCount + 4) * Epsilon * (inverseAlpha * Math.Abs(net.OutputWeights[k]) * sum + Math.Abs(weightDecay * net.InputWeights[j * width + k]));
+                AssertWithin(expectedInputGradient[j * width + k], actual, tolerance, $"∂W[{j}, {k}]");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(KernelPath.Scalar)]
+    [InlineData(KernelPath.Vector256)]
+    [InlineData(KernelPath.Vector512)]
+    public void Blocked_path_rejects_unpadded_shapes(KernelPath path)
+    {
+        var kernel = KernelSelector.Create(path);
+        var samples = kernel.SampleBlock + 1;
+        var width = kernel.WidthBlock;
+        Assert.Throws<ArgumentException>(() => kernel.Forward(
+            new float[samples * 2], new float[2 * width], new float[width], samples, 2, width, 1f, new float[samples * width], new float[samples]));
+
+        if (kernel.ChannelBlock > 1)
+        {
+            samples = kernel.SampleBlock;
+            var channels = kernel.ChannelBlock + 1;
+            Assert.Throws<ArgumentException>(() => kernel.Backward(
+                new float[samples * channels], new float[channels * width], new float[width], new float[samples * width], new float[samples],
+                samples, channels, width, 1f, 0f, new float[kernel.BackwardScratchLength(samples, channels)], new float[channels * width], new float[width]));
+        }
+    }
+
+    [Fact]
+    public void Every_path_name_parses_back_to_its_path()
+    {
+        foreach (var path in Enum.GetValues<KernelPath>())
+        {
+            Assert.True(KernelSelector.TryParse(KernelSelector.ToName(path), out var parsed));
+            Assert.Equal(path, parsed);
+        }
+
+        Assert.False(KernelSelector.TryParse("vector1024", out _));
+    }
+
+    private static void AssertWithin(float expected, float actual, double tolerance, string what)
+    {
+        // A tiny absolute floor covers entries whose terms are all exact zeros.
+        var allowed = tolerance + 1e-30;
+        Assert.True(
+            Math.Abs((double)expected - actual) <= allowed,
+            FormattableString.Invariant($"{what}: reference {expected:R} vs optimized {actual:R}, allowed {allowed:g3}"));
+    }
+
+    private static float[] ToFloat(double[] values) => values.Select(value => (float)value).ToArray();
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static float[] Pad(float[] matrix, int rows, int columns, int paddedRows, int paddedColumns)
+    {
+        var padded = new float[paddedRows * paddedColumns];
+        for (var r = 0; r < rows; r++)
+        {
+            matrix.AsSpan(r * columns, columns).CopyTo(padded.AsSpan(r * paddedColumns));
+        }
+
+        return padded;
+    }
+}
