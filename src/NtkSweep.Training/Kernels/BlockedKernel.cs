@@ -369,7 +369,11 @@ public static class KernelSelector
             : throw new ArgumentException($"{EnvironmentVariable}='{name}' is not a kernel path (reference, scalar, vector256, vector512 or auto).");
     }
 
-    public static bool TryParse(string name, out KernelPath path) => Enum.TryParse(name, ignoreCase: true, out path) && Enum.IsDefined(path);
+    public static bool TryParse(string name, out KernelPath path)
+    {
+        path = default;
+        return !int.TryParse(name, out _) && Enum.TryParse(name, ignoreCase: true, out path) && Enum.IsDefined(path);
+    }
 
     public static string ToName(KernelPath path) => path.ToString().ToLowerInvariant();
 

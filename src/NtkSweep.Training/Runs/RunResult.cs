@@ -21,6 +21,9 @@ public enum StopReason
     LossTolerance,
     StepBudget,
     NonFiniteLoss,
+
+    /// <summary>The adaptive step was halved 40 times in a row without the objective falling.</summary>
+    StepSizeCollapse,
 }
 
 /// <summary>One point of the log-spaced loss curve.</summary>
@@ -35,7 +38,11 @@ public sealed record RunResult
 
     public required StopReason StopReason { get; init; }
 
+    /// <summary>Accepted gradient steps.</summary>
     public required int Steps { get; init; }
+
+    /// <summary>Steps the adaptive rule undid because they raised the objective.</summary>
+    public int RejectedSteps { get; init; }
 
     public required double TrainLoss { get; init; }
 

@@ -32,6 +32,7 @@ public static class RunResultJson
         writer.WriteString("status", StatusName(result.Status));
         writer.WriteString("stopReason", StopReasonName(result.StopReason));
         writer.WriteNumber("steps", result.Steps);
+        writer.WriteNumber("rejectedSteps", result.RejectedSteps);
         Number(writer, "trainLoss", result.TrainLoss);
         Number(writer, "testLoss", result.TestLoss);
         Number(writer, "initialTrainLoss", result.InitialTrainLoss);
@@ -115,6 +116,7 @@ public static class RunResultJson
             Status = ParseStatus(root.GetProperty("status").GetString()),
             StopReason = ParseStopReason(root.GetProperty("stopReason").GetString()),
             Steps = root.GetProperty("steps").GetInt32(),
+            RejectedSteps = root.TryGetProperty("rejectedSteps", out var rejected) ? rejected.GetInt32() : 0,
             TrainLoss = Read(root, "trainLoss"),
             TestLoss = Read(root, "testLoss"),
             InitialTrainLoss = Read(root, "initialTrainLoss"),
@@ -161,6 +163,7 @@ public static class RunResultJson
         StopReason.LossTolerance => "lossTolerance",
         StopReason.StepBudget => "stepBudget",
         StopReason.NonFiniteLoss => "nonFiniteLoss",
+        StopReason.StepSizeCollapse => "stepSizeCollapse",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 
@@ -177,6 +180,7 @@ public static class RunResultJson
         "lossTolerance" => StopReason.LossTolerance,
         "stepBudget" => StopReason.StepBudget,
         "nonFiniteLoss" => StopReason.NonFiniteLoss,
+        "stepSizeCollapse" => StopReason.StepSizeCollapse,
         _ => throw new JsonException($"Unknown stop reason '{name}'."),
     };
 
@@ -194,7 +198,8 @@ public static class RunResultJson
     {
         if (double.IsFinite(value))
         {
-            writer.WriteRawValue(value.ToString("R", CultureInfo.InvariantCulture));
+            // + 0.0 turns −0 into 0, which reads better and compares equal as text.
+            writer.WriteRawValue((value + 0.0).ToString("R", CultureInfo.InvariantCulture));
         }
         else
         {

@@ -16,8 +16,11 @@ namespace NtkSweep.Training.Runs;
 /// Loss: LossScale·½·mean((F − y)²) + (λ/2)(‖a‖² + ‖W‖²), F = f or OutputScale·(f − f₀) (Geiger's form).
 /// Adaptive step: η = stepScale / (LossScale·OutputScale²·λ_max(K_probe)/probe + λ), the curvature of the loss
 /// along the NTK, with K_probe the empirical NTK of the first <see cref="ProbeSamples"/> training points, refreshed
-/// every <see cref="CurvatureRefreshSteps"/> steps. A step that raises the objective (or makes it non-finite) is
-/// undone and η halved; each refresh lets η recover by one halving.
+/// every <see cref="CurvatureRefreshSteps"/> steps. A step that raises the objective by more than a relative 1e-4
+/// (or makes it non-finite) is undone and η halved; η doubles back after every <see cref="RecoverySteps"/> accepted
+/// steps. Rejected steps are not counted in <c>Steps</c>; 40 rejections in a row end the run (diverged if the loss
+/// was non-finite, else stopped with reason stepSizeCollapse). A run diverges when its loss is non-finite or its
+/// parameters grew by more than 10⁸ relative to their start.
 /// The linearized model f₀ + ∇f₀·(θ − θ₀) is trained alongside with the same step sizes, exactly, in function space:
 /// its parameters stay of the form θ − θ₀ = ∇f₀ᵀc + bθ₀, so each step costs one product with K₀.
 /// </remarks>
@@ -26,6 +29,7 @@ public sealed class TrainingSession
     public const int ProbeSamples = 64;
     public const int CurvatureRefreshSteps = 50;
     private const int MaxConsecutiveRejections = 40;
+    private const int RecoverySteps = 10;
     private const int MaxLinearSubsteps = 256;
     private const int CurveCapacity = 256;
 
@@ -94,7 +98,11 @@ public sealed class TrainingSession
     private int nextCurveStep;
 
     private int step;
+    private int rejectedSteps;
     private int halvings;
+    private int nextCurvatureRefresh;
+    private double initialNorm;
+    private double parameterNormSquared;
     private double baseStepSize;
     private double stepSize;
     private double decayBudget;
@@ -168,6 +176,9 @@ public sealed class TrainingSession
         var initialLoss = trainLoss;
         var status = RunStatus.Budget;
         var rejections = 0;
+        var acceptedSinceHalving = 0;
+        var attempts = 0;
+        var stopReason = StopReason.StepBudget;
         RecordCurve();
 
         while (true)
@@ -175,40 +186,46 @@ public sealed class TrainingSession
             if (spec.LossTolerance > 0 && trainLoss < spec.LossTolerance)
             {
                 status = RunStatus.Converged;
+                stopReason = StopReason.LossTolerance;
                 break;
             }
 
-            if (step >= spec.MaxSteps)
+            // Rejected attempts count against a budget of their own so that a run always ends.
+            if (step >= spec.MaxSteps || attempts >= 2 * spec.MaxSteps + MaxConsecutiveRejections)
             {
                 status = RunStatus.Budget;
+                stopReason = StopReason.StepBudget;
                 break;
             }
 
-            if ((step & 63) == 0)
+            if ((attempts & 63) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            attempts++;
             Parameters.CopyTo(LastFiniteParameters);
             var previousObjective = objective;
             ComputeOutputGradient();
             kernel.Backward(trainInputs, InputWeights, OutputWeights, activations, outputGradient, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, weightDecay, backwardScratch, Gradients[paddedWidth..], Gradients[..paddedWidth]);
             UpdateStepSize();
             TensorPrimitives.MultiplyAdd(Gradients, (float)-stepSize, Parameters, Parameters);
-            step++;
             EvaluateTrain();
 
-            var finite = double.IsFinite(objective);
-            if (spec.StepRule == StepRule.Adaptive && (!finite || objective > previousObjective))
+            var finite = double.IsFinite(objective) && !ParametersBlewUp();
+            if (spec.StepRule == StepRule.Adaptive && (!finite || objective > previousObjective + RiseTolerance(previousObjective)))
             {
                 // Undo the step, halve η, and try again from the same point.
                 LastFiniteParameters.CopyTo(Parameters);
                 EvaluateTrain();
                 halvings++;
+                acceptedSinceHalving = 0;
+                rejectedSteps++;
                 stepSize = baseStepSize * Math.Pow(0.5, halvings);
                 if (++rejections > MaxConsecutiveRejections)
                 {
-                    status = RunStatus.Diverged;
+                    status = finite ? RunStatus.Budget : RunStatus.Diverged;
+                    stopReason = finite ? StopReason.StepSizeCollapse : StopReason.NonFiniteLoss;
                     break;
                 }
 
@@ -220,10 +237,20 @@ public sealed class TrainingSession
                 LastFiniteParameters.CopyTo(Parameters);
                 EvaluateTrain();
                 status = RunStatus.Diverged;
+                stopReason = StopReason.NonFiniteLoss;
                 break;
             }
 
+            step++;
             rejections = 0;
+            if (halvings > 0 && ++acceptedSinceHalving >= RecoverySteps)
+            {
+                // η may grow back: a rise that forced a halving (a ReLU kink crossing a data point) is local.
+                halvings--;
+                acceptedSinceHalving = 0;
+                stepSize = baseStepSize * Math.Pow(0.5, halvings);
+            }
+
             StepLinearModel(stepSize);
             decayBudget += spec.WeightDecay * stepSize;
             if (step >= nextCurveStep)
@@ -238,7 +265,7 @@ public sealed class TrainingSession
             RecordCurve();
         }
 
-        var result = Finish(status, initialLoss);
+        var result = Finish(status, stopReason, initialLoss);
         return result with
         {
             WallSeconds = clock.Elapsed.TotalSeconds,
@@ -276,6 +303,7 @@ public sealed class TrainingSession
         }
 
         Parameters.CopyTo(InitialParameters);
+        initialNorm = Math.Sqrt(SumOfSquares(Parameters));
 
         kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
         outputs.AsSpan(0, sampleCount).CopyTo(initialTrainOutputs);
@@ -294,16 +322,17 @@ public sealed class TrainingSession
 
     private void UpdateStepSize()
     {
-        if (spec.StepRule == StepRule.Fixed || (step % CurvatureRefreshSteps != 0 && baseStepSize > 0))
+        if (spec.StepRule == StepRule.Fixed || step < nextCurvatureRefresh)
         {
             return;
         }
+
+        nextCurvatureRefresh = step + CurvatureRefreshSteps;
 
         BuildKernel(activations, trainInputs, probeCount, activations, trainInputs, probeCount, symmetric: true, probeKernel);
         var curvature = curvatureFactor * NtkGram.LargestEigenvalue(probeKernel, probeCount, powerVector, powerNext) / probeCount + spec.WeightDecay;
         // A zero curvature (a dead network) has no natural scale; fall back to the stepScale itself.
         baseStepSize = curvature > 0 && double.IsFinite(curvature) ? spec.StepScale / curvature : spec.StepScale;
-        halvings = Math.Max(0, halvings - 1);
         stepSize = baseStepSize * Math.Pow(0.5, halvings);
     }
 
@@ -315,9 +344,33 @@ public sealed class TrainingSession
     {
         kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
         trainLoss = DataLoss(outputs, initialTrainOutputs, data.TrainTargets, sampleCount);
-        var norm = TensorPrimitives.SumOfSquares(Parameters);
-        objective = scales.LossScale * trainLoss + 0.5 * spec.WeightDecay * norm;
+        parameterNormSquared = SumOfSquares(Parameters);
+        objective = scales.LossScale * trainLoss + 0.5 * spec.WeightDecay * parameterNormSquared;
     }
+
+    /// <summary>
+    /// Parameters that grew by more than 10⁸ relative to their start have diverged even when every ReLU died and the
+    /// loss stayed finite; float32 would soon overflow on them.
+    /// </summary>
+    private bool ParametersBlewUp() => !(Math.Sqrt(parameterNormSquared) <= 1e8 * (initialNorm + 1));
+
+    /// <summary>‖θ‖² in double: a float32 sum's rounding would look like the objective rising.</summary>
+    private static double SumOfSquares(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (var value in values)
+        {
+            sum += (double)value * value;
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// How much the objective may rise before a step counts as too long: float32 noise in the outputs, and the
+    /// small rises of a ReLU kink crossing a data point, must not halve η.
+    /// </summary>
+    private static double RiseTolerance(double objective) => 1e-4 * Math.Abs(objective);
 
     private double EvaluateTest()
     {
@@ -389,7 +442,7 @@ public sealed class TrainingSession
         nextCurveStep = Math.Max(step + 1, (int)Math.Ceiling(step * 1.25));
     }
 
-    private RunResult Finish(RunStatus status, double initialLoss)
+    private RunResult Finish(RunStatus status, StopReason stopReason, double initialLoss)
     {
         EvaluateTrain();
         var testLoss = EvaluateTest();
@@ -417,13 +470,9 @@ public sealed class TrainingSession
         {
             Spec = spec,
             Status = status,
-            StopReason = status switch
-            {
-                RunStatus.Converged => StopReason.LossTolerance,
-                RunStatus.Diverged => StopReason.NonFiniteLoss,
-                _ => StopReason.StepBudget,
-            },
+            StopReason = stopReason,
             Steps = step,
+            RejectedSteps = rejectedSteps,
             TrainLoss = trainLoss,
             TestLoss = testLoss,
             InitialTrainLoss = initialLoss,

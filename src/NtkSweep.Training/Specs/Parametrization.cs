@@ -96,11 +96,14 @@ public readonly record struct ResolvedParametrization(
     double LossScale,
     bool Centered)
 {
-    /// <summary>Luo et al.'s γ = −log(β1β2/α)/log m; NaN for width 1.</summary>
-    public double Gamma(int width) => -Math.Log(Beta1 * Beta2 / Alpha) / Math.Log(width);
+    /// <summary>
+    /// Luo et al.'s γ = −log κ / log m with κ = β1β2·OutputScale/α (Geiger's α_G multiplies the output, so an NTK-scaled
+    /// net at α_G stands at γ = ½ − log α_G / log m); NaN for width 1.
+    /// </summary>
+    public double Gamma(int width) => width <= 1 ? double.NaN : -Math.Log(Beta1 * Beta2 * OutputScale / Alpha) / Math.Log(width) + 0.0;
 
     /// <summary>Luo et al.'s γ' = −log(β1/β2)/log m; NaN for width 1.</summary>
-    public double GammaPrime(int width) => -Math.Log(Beta1 / Beta2) / Math.Log(width);
+    public double GammaPrime(int width) => width <= 1 ? double.NaN : -Math.Log(Beta1 / Beta2) / Math.Log(width) + 0.0;
 }
 
 public static class PresetNames

@@ -83,7 +83,7 @@ public static class RunSpecJson
 
         yield return ("maxSteps", (long)spec.MaxSteps);
         yield return ("lossTolerance", spec.LossTolerance);
-        yield return ("seed", (long)spec.Seed);
+        yield return ("seed", spec.Seed);
     }
 
     /// <summary>Reads a JSON object of spec fields (any order, defaults allowed) and validates it.</summary>
@@ -143,6 +143,9 @@ public static class RunSpecJson
                 break;
             case long integer:
                 builder.Append(integer.ToString(CultureInfo.InvariantCulture));
+                break;
+            case ulong unsigned:
+                builder.Append(unsigned.ToString(CultureInfo.InvariantCulture));
                 break;
             case double number:
                 builder.Append(FormatNumber(number));
