@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using NtkSweep.Sweeps.Files;
 using NtkSweep.Training.Specs;
 
 namespace NtkSweep.Cli;
@@ -31,6 +32,9 @@ internal static class UsageErrors
             SpecException spec when spec.Field.Length > 0 => $"{OptionNames.ForField(spec.Field)}: {spec.Message}",
             SpecException spec => spec.Message,
             UsageException usage => usage.Message,
+            SweepFileException sweep => sweep.Problems.Count > 1
+                ? $"the sweep file has {sweep.Problems.Count} problems:\n{sweep.Message}"
+                : sweep.Message,
             _ => null,
         };
         return message is not null;

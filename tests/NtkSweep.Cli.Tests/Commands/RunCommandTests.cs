@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NtkSweep.Cli.Tests.Commands;
+
+public sealed class RunCommandTests
+{
+    private static string ResumeSweep => Path.Combine(AppContext.BaseDirectory, "Sweeps", "resume-test.yaml");
+
+    private static int StoredRecords(string store) =>
+        Directory.Exists(Path.Combine(store, "runs"))
+            ? Directory.EnumerateFiles(Path.Combine(store, "runs"), "*.json", SearchOption.AllDirectories).Count()
+            : 0;
+
+    [Fact]
+    public void KilledMidSweep_ThenRerun_RunsOnlyTheMissingRuns_AndReportsLikeAnUninterruptedSweep()
+    {
+        using var directory = new TemporaryDirectory();
+        var interruptedStore = directory.Combine("interrupted");
+        var cleanStore = directory.Combine("clean");
+
+        using (var process = Process.Start(CliProcess.StartInfo(directory.Path, "run", ResumeSweep, "--store", interruptedStore, "--workers", "1"))!)
+        {
+            process.StandardInput.Close();
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            var deadline = Stopwatch.StartNew();
+            while (StoredRecords(interruptedStore) < 3 && !process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                Thread.Sleep(20);
+            }
+
+            Assert.False(process.HasExited, "the sweep finished before the test could interrupt it");
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        var storedAtKill = StoredRecords(interruptedStore);
+        Assert.InRange(storedAtKill, 3, 17);
+
+        var resumed = CliProcess.Run(directory.Path, "run", ResumeSweep, "--store", interruptedStore, "--workers", "2");
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.Contains($"{storedAtKill} already in", resumed.Stdout + resumed.Stderr, StringComparison.Ordinal);
+        Assert.Equal(18, StoredRecords(interruptedStore));
+
+        var clean = CliProcess.Run(directory.Path, "run", ResumeSweep, "--store", cleanStore, "--workers", "2");
+        Assert.Equal(0, clean.ExitCode);
+
+        var interruptedReport = ComparableReport(Path.Combine(interruptedStore, "report", "report.json"));
+        var cleanReport = ComparableReport(Path.Combine(cleanStore, "report", "report.json"));
+        Assert.Equal(cleanReport, interruptedReport);
+    }
+
+    [Fact]
+    public void CorruptResultFile_IsRedone_NotReadAsData()
+    {
+        using var directory = new TemporaryDirectory();
+        var store = directory.Combine("store");
+        var sweep = directory.Combine("tiny.yaml");
+        File.WriteAllText(sweep, """
+            name: tiny
+            fixed:
+              data: luo1d
+              antisymmetric: true
+              maxSteps: 200
+            axes:
+              width: [16, 32]
+            """);
+        Assert.Equal(0, CliProcess.Run(directory.Path, "run", sweep, "--store", store, "--workers", "1").ExitCode);
+        var records = Directory.EnumerateFiles(Path.Combine(store, "runs"), "*.json", SearchOption.AllDirectories).Order().ToArray();
+        Assert.Equal(2, records.Length);
+        var original = File.ReadAllText(records[0]);
+        File.WriteAllText(records[0], original[..(original.Length / 2)]);
+
+        var rerun = CliProcess.Run(directory.Path, "run", sweep, "--store", store, "--workers", "1");
+
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.Contains("1 already in", rerun.Stdout + rerun.Stderr, StringComparison.Ordinal);
+        Assert.Equal(TrainCommandTests.StripTimings(ResultOf(original)), TrainCommandTests.StripTimings(ResultOf(File.ReadAllText(records[0]))));
+        Assert.Single(Directory.EnumerateFiles(Path.GetDirectoryName(records[0])!, "*.corrupt-*"));
+    }
+
+    [Theory]
+    [InlineData("name: bad\naxes:\n  width: [abc]\n", 3, "width")]
+    [InlineData("name: bad\nfixed:\n  widht: 10\n", 3, "widht")]
+    [InlineData("name: bad\naxes:\n  width: []\n", 3, "width")]
+    [InlineData("name: bad\nfixed:\n  width: -3\n", 3, "width")]
+    public void BadSweepFile_NamesFileLineAndKey_ExitsWithTwo_AndWritesNothing(string yaml, int line, string key)
+    {
+        using var directory = new TemporaryDirectory();
+        var sweep = directory.Combine("bad.yaml");
+        var store = directory.Combine("store");
+        File.WriteAllText(sweep, yaml);
+
+        var outcome = CliProcess.Run(directory.Path, "run", sweep, "--store", store);
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains($"bad.yaml:{line}: {key}", outcome.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(store), "a bad sweep file must not create its store");
+    }
+
+    private static string ResultOf(string record) => JsonNode.Parse(record)!["result"]!.ToJsonString();
+
+    /// <summary>report.json without timing fields, which are the only things two identical sweeps may differ in.</summary>
+    private static string ComparableReport(string path)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(path))!;
+        Strip(node);
+        return node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+        static void Strip(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var name in obj.Select(pair => pair.Key).ToArray())
+                    {
+                        if (name is "wallSeconds" or "stepsPerSecond" or "generatedAt" || name.Contains("Seconds", StringComparison.Ordinal))
+                        {
+                            obj.Remove(name);
+                        }
+                        else
+                        {
+                            Strip(obj[name]);
+                        }
+                    }
+
+                    break;
+                case JsonArray array:
+                    foreach (var item in array)
+                    {
+                        Strip(item);
+                    }
+
+                    break;
+            }
+        }
+    }
+}
