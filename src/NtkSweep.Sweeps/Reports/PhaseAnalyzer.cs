@@ -22,7 +22,8 @@ public static class PhaseAnalyzer
 
     public const double FarMassThreshold = 0.2;
 
-    private static readonly HashSet<string> ParametrizationFields =
+    /// <summary>Spec fields that say where a run sits in the (γ′, γ) plane.</summary>
+    internal static readonly HashSet<string> ParametrizationFields =
         new(StringComparer.Ordinal) { "preset", "gamma", "gammaPrime", "alpha", "beta1", "beta2", "alphaG" };
 
     public static PhaseAnalysis Analyze(PhaseReportInput input)
@@ -35,10 +36,11 @@ public static class PhaseAnalyzer
         }
 
         var notes = new List<string>();
-        var fieldsByRun = input.Runs
+        var runs = Deduplicate(input.Runs, notes);
+        var fieldsByRun = runs
             .Select(run => RunSpecJson.CanonicalFields(run.Spec).ToDictionary(pair => pair.Name, pair => ToAxisValue(pair.Value), StringComparer.Ordinal))
             .ToArray();
-        var fieldOrder = MergeFieldOrder(input.Runs);
+        var fieldOrder = MergeFieldOrder(runs);
         var axisFields = fieldOrder
             .Where(field => field != "seed")
             .Where(field => fieldsByRun.Select(fields => fields.TryGetValue(field, out var value) ? value : AxisValue.Missing).Distinct().Skip(1).Any())
@@ -47,7 +49,7 @@ public static class PhaseAnalyzer
 
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var groupCoordinates = new Dictionary<string, AxisCoordinate[]>(StringComparer.Ordinal);
-        for (var index = 0; index < input.Runs.Count; index++)
+        for (var index = 0; index < runs.Length; index++)
         {
             var coordinates = cellFields.Select(field => new AxisCoordinate(field, ValueOf(fieldsByRun[index], field))).ToArray();
             var groupKey = string.Join('\u001f', coordinates.Select(c => c.Value.IsMissing ? "\u0000" : c.Value.Text));
@@ -63,20 +65,20 @@ public static class PhaseAnalyzer
 
         var orderedKeys = groups.Keys.OrderBy(key => groupCoordinates[key], CoordinateListComparer.Instance).ToArray();
         var cells = new List<PhaseCell>(orderedKeys.Length);
-        var reportRuns = new List<ReportRun>(input.Runs.Count);
+        var reportRuns = new List<ReportRun>(runs.Length);
         foreach (var key in orderedKeys)
         {
             var members = groups[key]
-                .OrderBy(index => input.Runs[index].Spec.Width)
-                .ThenBy(index => input.Runs[index].Spec.Seed)
-                .ThenBy(index => input.Runs[index].Key, StringComparer.Ordinal)
+                .OrderBy(index => runs[index].Spec.Width)
+                .ThenBy(index => runs[index].Spec.Seed)
+                .ThenBy(index => runs[index].Key, StringComparer.Ordinal)
                 .ToArray();
-            var cell = BuildCell(cells.Count, groupCoordinates[key], members.Select(index => input.Runs[index]).ToArray());
+            var cell = BuildCell(cells.Count, groupCoordinates[key], members.Select(index => runs[index]).ToArray());
             cells.Add(cell);
             foreach (var index in members)
             {
                 var coordinates = axisFields.Select(field => new AxisCoordinate(field, ValueOf(fieldsByRun[index], field))).ToArray();
-                reportRuns.Add(new ReportRun(input.Runs[index], cell.Index, coordinates));
+                reportRuns.Add(new ReportRun(runs[index], cell.Index, coordinates));
             }
         }
 
@@ -90,7 +92,7 @@ public static class PhaseAnalyzer
 
         crossover ??= cellFields.Contains("alphaG", StringComparer.Ordinal) ? "alphaG" : null;
 
-        if (input.Runs.Select(run => run.Spec.Data).Distinct().Skip(1).Any())
+        if (runs.Select(run => run.Spec.Data).Distinct().Skip(1).Any())
         {
             notes.Add("The runs mix teacher–student and Luo 1-D data; fields that only one kind has show as — for the other.");
         }
@@ -100,15 +102,43 @@ public static class PhaseAnalyzer
             Title = input.Title,
             AxisFields = axisFields,
             CellFields = cellFields,
-            Widths = input.Runs.Select(run => run.Spec.Width).Distinct().Order().ToArray(),
+            Widths = runs.Select(run => run.Spec.Width).Distinct().Order().ToArray(),
             Cells = cells,
             Runs = reportRuns,
-            Counts = StateCounts.Of(input.Runs),
+            Counts = StateCounts.Of(runs),
             Map = plan,
             CrossoverField = crossover,
             Notes = notes,
         };
     }
+
+    /// <summary>
+    /// Sweeps of one store share runs (a run's key is its content hash), so the same key may come more than once: keep
+    /// one record per key, the most finished.
+    /// </summary>
+    private static StoredRun[] Deduplicate(IReadOnlyList<StoredRun> runs, List<string> notes)
+    {
+        var unique = runs
+            .GroupBy(run => run.Key, StringComparer.Ordinal)
+            .Select(group => group.OrderBy(run => StatePriority(run.State)).First())
+            .OrderBy(run => run.Key, StringComparer.Ordinal)
+            .ToArray();
+        if (unique.Length < runs.Count)
+        {
+            notes.Add($"{runs.Count - unique.Length} repeated run records (the same key in several sweeps) were counted once.");
+        }
+
+        return unique;
+    }
+
+    private static int StatePriority(RunState state) => state switch
+    {
+        RunState.Done => 0,
+        RunState.Diverged => 1,
+        RunState.Failed => 2,
+        RunState.Running => 3,
+        _ => 4,
+    };
 
     internal static AxisValue ToAxisValue(object value) => value switch
     {
@@ -170,7 +200,9 @@ public static class PhaseAnalyzer
             KernelChangeFit = kernelFit,
             Regime = regime,
             RegimeBasis = basis,
-            Prediction = LuoTheory.Predict(runs[0].Spec.Parametrization),
+            Prediction = runs[0].Spec.WeightDecay > 0
+                ? new SlopePrediction(double.NaN, TheorySide.Unknown, "theory's slopes assume no weight decay")
+                : LuoTheory.Predict(runs[0].Spec.Parametrization),
             Gamma = gamma,
             GammaPrime = gammaPrime,
         };

@@ -1,3 +1,4 @@
+using NtkSweep.Sweeps.Files;
 using NtkSweep.Sweeps.Runs;
 
 namespace NtkSweep.Sweeps.Reports;
@@ -16,6 +17,13 @@ public sealed record ReportOptions
 
     /// <summary>Spec field whose value × √m is the crossover variable (e.g. alphaG, giving Geiger's α_G·√m).</summary>
     public string? CrossoverField { get; init; }
+
+    /// <summary>The options a sweep file's <c>report:</c> section asks for.</summary>
+    public static ReportOptions FromHints(SweepReportHints hints)
+    {
+        ArgumentNullException.ThrowIfNull(hints);
+        return new ReportOptions { XField = hints.X, YField = hints.Y, Boundary = hints.Boundary, CrossoverField = hints.Crossover };
+    }
 }
 
 /// <summary>Everything the phase report is made from: runs from one or several sweeps of a store.</summary>

@@ -41,7 +41,7 @@ public static class ReportStatistics
     /// </summary>
     public static MetricEstimate GeometricMean(IEnumerable<double> values)
     {
-        var logs = values.Where(value => double.IsFinite(value) && value > 0).Select(Math.Log).ToArray();
+        var logs = values.Where(value => double.IsFinite(value) && value > 0).Select(value => Math.Log(value)).ToArray();
         if (logs.Length == 0)
         {
             return MetricEstimate.Empty;

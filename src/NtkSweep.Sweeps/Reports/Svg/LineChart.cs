@@ -12,6 +12,9 @@ internal sealed record ChartSeries(string Name, string Color, IReadOnlyList<Char
 
     public bool Connect { get; init; } = true;
 
+    /// <summary>Horizontal shift in pixels, to dodge series that share x values.</summary>
+    public double OffsetPixels { get; init; }
+
     /// <summary>Hidden from the legend (e.g. a fitted line that the data series' entry already names).</summary>
     public bool InLegend { get; init; } = true;
 }
@@ -70,7 +73,7 @@ internal sealed class LineChart
         var visible = series.Points.Where(point => frame.CanShow(point.X, point.Y)).ToArray();
         if (series.Connect && visible.Length > 1)
         {
-            canvas.Polyline(visible.Select(point => (frame.X(point.X), frame.Y(point.Y))), series.Color, series.Markers ? 1.8 : 1.6, series.Dash);
+            canvas.Polyline(visible.Select(point => (frame.X(point.X) + series.OffsetPixels, frame.Y(point.Y))), series.Color, series.Markers ? 1.8 : 1.6, series.Dash);
         }
 
         if (!series.Markers)
@@ -80,7 +83,7 @@ internal sealed class LineChart
 
         foreach (var point in visible)
         {
-            var x = frame.X(point.X);
+            var x = frame.X(point.X) + series.OffsetPixels;
             var y = frame.Y(point.Y);
             if (frame.YAxis is { } axis && axis.CanShow(point.Low) && axis.CanShow(point.High))
             {

@@ -58,7 +58,13 @@ internal sealed class RegimeMap
         if (LuoBoundary && YAxis is not null)
         {
             var boundary = LuoTheory.Boundary(XAxis.Minimum, XAxis.Maximum);
-            canvas.Polyline(boundary.Select(point => (frame.X(point.GammaPrime), frame.Y(point.Gamma))), RegimePalette.Boundary, 2.5, "9 5");
+            canvas.Polyline(boundary.Select(point => (frame.X(point.GammaPrime), frame.Y(point.Gamma))), RegimePalette.Boundary, 2.5, "9 5", "theoretical boundary {γ = 1, γ′ ≤ 0} ∪ {γ′ = γ − 1, γ ≥ 1}", "luo-boundary");
+        }
+
+        if (LuoBoundary && YAxis is not null && Markers.Count > 0 && ContainsMeanField())
+        {
+            // Around the markers rather than over them, so a cell at the mean-field point keeps its colour visible.
+            canvas.Circle(frame.X(0), frame.Y(1), 14, "none", RegimePalette.Boundary, 2, tooltip: "mean-field point (γ′, γ) = (0, 1)");
         }
 
         foreach (var marker in Markers)
@@ -76,13 +82,17 @@ internal sealed class RegimeMap
             var (x0, x1, y0, y1) = TilePixels(frame, tile);
             var centerX = (x0 + x1) / 2;
             var centerY = (y0 + y1) / 2;
-            // Text sits above and below the centre, which the boundary line and the mean-field mark may cross.
-            var twoLines = tile.SubText.Length > 0 && Math.Abs(y1 - y0) >= 2.6 * fontSize + 8;
-            var mainY = twoLines ? centerY - 0.25 * fontSize : centerY + 0.35 * fontSize;
-            canvas.Text(centerX, mainY, tile.MainText, fontSize, TextAnchor.Middle, bold: true, halo: true);
+            var subSize = Math.Min(fontSize * 0.85, (x1 - x0 - 8) / Math.Max(1, tile.SubText.Length * 0.6));
+            var twoLines = tile.SubText.Length > 0 && subSize >= 6.5 && y1 - y0 >= fontSize + subSize + 22;
             if (twoLines)
             {
-                canvas.Text(centerX, centerY + 1.25 * fontSize, tile.SubText, fontSize * 0.85, TextAnchor.Middle, "#333", halo: true);
+                // The lines sit above and below the centre, which the boundary and the mean-field mark may cross.
+                canvas.Text(centerX, centerY - 7, tile.MainText, fontSize, TextAnchor.Middle, bold: true, halo: true);
+                canvas.Text(centerX, centerY + 7 + 0.8 * subSize, tile.SubText, subSize, TextAnchor.Middle, "#333", halo: true);
+            }
+            else
+            {
+                canvas.Text(centerX, centerY + 0.35 * fontSize, tile.MainText, fontSize, TextAnchor.Middle, bold: true, halo: true);
             }
         }
 
@@ -109,8 +119,8 @@ internal sealed class RegimeMap
             var (x0, x1, _, _) = TilePixels(frame, tile);
             return x1 - x0;
         });
-        var longest = Tiles.Max(tile => Math.Max(tile.MainText.Length, tile.SubText.Length * 0.85));
-        return Math.Clamp((narrowest - 8) / Math.Max(1, longest * 0.62), 7.5, 12.5);
+        var longest = Tiles.Max(tile => tile.MainText.Length);
+        return Math.Clamp((narrowest - 8) / Math.Max(1, longest * 0.64), 7.5, 12.5);
     }
 
     private static (double X0, double X1, double Y0, double Y1) TilePixels(PlotFrame frame, RegimeTile tile)
@@ -142,8 +152,9 @@ internal sealed class RegimeMap
             var x = frame.X(marker.X);
             var y = frame.Y(marker.Y) + 4;
             var labelWidth = SvgCanvas.TextWidth(marker.Label, 11);
-            var anchor = x + 12 + labelWidth > frame.Right ? TextAnchor.End : TextAnchor.Start;
-            var textX = anchor == TextAnchor.End ? x - 12 : x + 12;
+            // Clear of the marker and of the mean-field ring around it.
+            var anchor = x + 18 + labelWidth > frame.Right ? TextAnchor.End : TextAnchor.Start;
+            var textX = anchor == TextAnchor.End ? x - 18 : x + 18;
             var extentLeft = anchor == TextAnchor.End ? textX - labelWidth : textX;
             while (placed.Any(other => Math.Abs(other.Y - y) < 13 && other.X0 < extentLeft + labelWidth && extentLeft < other.X1))
             {
@@ -157,13 +168,12 @@ internal sealed class RegimeMap
 
     private void DrawTheoryAnnotations(SvgCanvas canvas, PlotFrame frame)
     {
-        var yAxis = YAxis!;
-        if (XAxis.Minimum <= 0 && XAxis.Maximum >= 0 && yAxis.Minimum <= 1 && yAxis.Maximum >= 1)
+        if (Markers.Count == 0 && ContainsMeanField())
         {
             var x = frame.X(0);
             var y = frame.Y(1);
-            canvas.Circle(x, y, 6, "#fff", RegimePalette.Boundary, 2.5, tooltip: "mean-field point (γ′, γ) = (0, 1)");
-            canvas.Circle(x, y, 2, RegimePalette.Boundary);
+            canvas.Circle(x, y, 5, "#fff", RegimePalette.Boundary, 2.5, tooltip: "mean-field point (γ′, γ) = (0, 1)");
+            canvas.Circle(x, y, 1.8, RegimePalette.Boundary);
         }
 
         // Region names go in the empty bands the caller leaves around the cells, in a corner that theory puts on that side.
@@ -193,6 +203,9 @@ internal sealed class RegimeMap
             }
         }
     }
+
+    private bool ContainsMeanField() =>
+        YAxis is not null && XAxis.Minimum <= 0 && XAxis.Maximum >= 0 && YAxis.Minimum <= 1 && YAxis.Maximum >= 1;
 
     private static double Inverse(ChartAxis axis, double pixel, double length) =>
         axis.Minimum + pixel / length * (axis.Maximum - axis.Minimum);

@@ -94,9 +94,15 @@ internal sealed class SvgCanvas
         body.Append("/>\n");
     }
 
-    public void Polyline(IEnumerable<(double X, double Y)> points, string stroke, double strokeWidth = 1.5, string? dash = null, string? tooltip = null)
+    public void Polyline(IEnumerable<(double X, double Y)> points, string stroke, double strokeWidth = 1.5, string? dash = null, string? tooltip = null, string? cssClass = null)
     {
-        body.Append("<polyline points=\"").Append(Points(points)).Append("\" fill=\"none\"");
+        body.Append("<polyline");
+        if (cssClass is not null)
+        {
+            body.Append(" class=\"").Append(Escape(cssClass)).Append('"');
+        }
+
+        body.Append(" points=\"").Append(Points(points)).Append("\" fill=\"none\"");
         AppendStroke(stroke, strokeWidth, dash);
         body.Append(" stroke-linejoin=\"round\"");
         Close("polyline", tooltip);

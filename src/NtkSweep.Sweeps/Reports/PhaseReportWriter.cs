@@ -1,0 +1,47 @@
+using System.Text;
+
+namespace NtkSweep.Sweeps.Reports;
+
+/// <summary>Where <see cref="PhaseReportWriter.Write"/> put the report's files.</summary>
+public sealed record PhaseReportFiles(string Html, string CellsCsv, string RunsCsv, string Json, PhaseAnalysis Analysis);
+
+/// <summary>
+/// Writes the phase report of a set of runs: report.html (self-contained, figures as inline SVG), cells.csv, runs.csv
+/// and report.json. The same input always gives byte-identical files.
+/// </summary>
+public static class PhaseReportWriter
+{
+    public const string HtmlFileName = "report.html";
+    public const string CellsCsvFileName = "cells.csv";
+    public const string RunsCsvFileName = "runs.csv";
+    public const string JsonFileName = "report.json";
+
+    private static readonly UTF8Encoding Utf8WithoutBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    public static PhaseReportFiles Write(PhaseReportInput input, string outputDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        var analysis = PhaseAnalyzer.Analyze(input);
+        Directory.CreateDirectory(outputDirectory);
+        var files = new PhaseReportFiles(
+            Path.Combine(outputDirectory, HtmlFileName),
+            Path.Combine(outputDirectory, CellsCsvFileName),
+            Path.Combine(outputDirectory, RunsCsvFileName),
+            Path.Combine(outputDirectory, JsonFileName),
+            analysis);
+        WriteAtomically(files.Html, ReportHtmlWriter.Write(analysis));
+        WriteAtomically(files.CellsCsv, ReportCsvWriter.Cells(analysis));
+        WriteAtomically(files.RunsCsv, ReportCsvWriter.Runs(analysis));
+        WriteAtomically(files.Json, ReportJsonWriter.Write(analysis));
+        return files;
+    }
+
+    /// <summary>Write beside, then rename: a reader (or a browser refreshing the page) never sees half a file.</summary>
+    private static void WriteAtomically(string path, string text)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, text, Utf8WithoutBom);
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text;
+using NtkSweep.Training.Runs;
+
+namespace NtkSweep.Sweeps.Reports;
+
+/// <summary>
+/// cells.csv and runs.csv: a header row, one row per cell or run, invariant culture, empty fields for missing or
+/// non-finite numbers, "\n" line ends.
+/// </summary>
+internal static class ReportCsvWriter
+{
+    public static string Cells(PhaseAnalysis analysis)
+    {
+        var header = new List<string> { "cell", "label" };
+        header.AddRange(analysis.CellFields);
+        header.AddRange(
+        [
+            "regime", "regimeBasis", "runs", "done", "diverged", "failed", "pending", "running", "widths",
+            "rdWSlope", "rdWSlopeStdErr", "rdWSlopeLow", "rdWSlopeHigh",
+            "kernelChangeSlope", "kernelChangeSlopeStdErr", "kernelChangeSlopeLow", "kernelChangeSlopeHigh",
+            "predictedSlope", "predictedSide", "agreesWithTheory", "gamma", "gammaPrime",
+            "largestWidth", "rdW", "rdWLow", "rdWHigh", "kernelChange", "kernelChangeLow", "kernelChangeHigh",
+            "trainLoss", "testLoss", "farMass", "condensation", "linearizationGap", "decayBudget", "alignmentEnd",
+            "rdWByWidth", "kernelChangeByWidth",
+        ]);
+        var builder = new StringBuilder();
+        AppendRow(builder, header);
+        foreach (var cell in analysis.Cells)
+        {
+            var row = new List<string> { ReportText.Integer(cell.Index), cell.Label };
+            row.AddRange(cell.Coordinates.Select(coordinate => coordinate.Value.IsMissing ? string.Empty : coordinate.Value.Text));
+            var largest = cell.LargestDoneWidth;
+            var agrees = LuoTheory.Agrees(cell.Prediction.Side, cell.Regime);
+            row.AddRange(
+            [
+                ReportText.RegimeName(cell.Regime), cell.RegimeBasis,
+                ReportText.Integer(cell.Counts.Total), ReportText.Integer(cell.Counts.Done), ReportText.Integer(cell.Counts.Diverged),
+                ReportText.Integer(cell.Counts.Failed), ReportText.Integer(cell.Counts.Pending), ReportText.Integer(cell.Counts.Running),
+                string.Join(';', cell.Widths.Select(width => ReportText.Integer(width.Width))),
+                .. Fit(cell.RdWFit), .. Fit(cell.KernelChangeFit),
+                ReportText.Machine(cell.Prediction.Slope), ReportText.SideName(cell.Prediction.Side),
+                agrees is null ? string.Empty : agrees.Value ? "true" : "false",
+                ReportText.Machine(cell.Gamma), ReportText.Machine(cell.GammaPrime),
+                largest is null ? string.Empty : ReportText.Integer(largest.Width),
+                .. Estimate(largest?.RdW), .. Estimate(largest?.KernelChange),
+                Value(largest?.TrainLoss), Value(largest?.TestLoss), Value(largest?.FarMass), Value(largest?.Condensation),
+                Value(largest?.LinearizationGap), Value(largest?.DecayBudget), Value(largest?.AlignmentEnd),
+                ByWidth(cell, width => width.RdW), ByWidth(cell, width => width.KernelChange),
+            ]);
+            AppendRow(builder, row);
+        }
+
+        return builder.ToString();
+    }
+
+    public static string Runs(PhaseAnalysis analysis)
+    {
+        var header = new List<string> { "key", "cell", "state", "status", "stopReason", "error" };
+        header.AddRange(analysis.AxisFields.Where(field => field != "width"));
+        header.AddRange(
+        [
+            "width", "seed", "steps", "trainLoss", "testLoss", "initialTrainLoss", "rdW", "rdA", "kernelChange", "alignmentStart", "alignmentEnd",
+            "linearizedTestLoss", "linearizationGap", "farMass", "condensation", "decayBudget", "finalStepSize",
+            "alpha", "beta1", "beta2", "gamma", "gammaPrime", "kernelPath", "wallSeconds",
+        ]);
+        var builder = new StringBuilder();
+        AppendRow(builder, header);
+        foreach (var run in analysis.Runs)
+        {
+            var stored = run.Stored;
+            var result = stored.Result;
+            var row = new List<string>
+            {
+                stored.Key,
+                ReportText.Integer(run.CellIndex),
+                ReportText.StateName(stored.State),
+                result is null ? string.Empty : RunResultJson.StatusName(result.Status),
+                result is null ? string.Empty : RunResultJson.StopReasonName(result.StopReason),
+                stored.Error ?? string.Empty,
+            };
+            row.AddRange(run.Coordinates.Where(coordinate => coordinate.Field != "width").Select(coordinate => coordinate.Value.IsMissing ? string.Empty : coordinate.Value.Text));
+            row.Add(ReportText.Integer(stored.Spec.Width));
+            row.Add(ReportText.Integer((long)stored.Spec.Seed));
+            if (result is null)
+            {
+                row.AddRange(Enumerable.Repeat(string.Empty, 22));
+            }
+            else
+            {
+                row.AddRange(
+                [
+                    ReportText.Integer(result.Steps),
+                    ReportText.Machine(result.TrainLoss), ReportText.Machine(result.TestLoss), ReportText.Machine(result.InitialTrainLoss),
+                    ReportText.Machine(result.RdW), ReportText.Machine(result.RdA), ReportText.Machine(result.KernelChange),
+                    ReportText.Machine(result.AlignmentStart), ReportText.Machine(result.AlignmentEnd),
+                    ReportText.Machine(result.LinearizedTestLoss), ReportText.Machine(result.LinearizationGap),
+                    ReportText.Machine(result.FarMass), ReportText.Machine(result.Condensation), ReportText.Machine(result.DecayBudget),
+                    ReportText.Machine(result.FinalStepSize), ReportText.Machine(result.Alpha), ReportText.Machine(result.Beta1),
+                    ReportText.Machine(result.Beta2), ReportText.Machine(result.Gamma), ReportText.Machine(result.GammaPrime),
+                    Training.Kernels.KernelSelector.ToName(result.KernelPath), ReportText.Machine(result.WallSeconds),
+                ]);
+            }
+
+            AppendRow(builder, row);
+        }
+
+        return builder.ToString();
+    }
+
+    private static string[] Fit(SlopeFit? fit) => fit is null
+        ? [string.Empty, string.Empty, string.Empty, string.Empty]
+        : [ReportText.Machine(fit.Slope), ReportText.Machine(fit.StandardError), ReportText.Machine(fit.Low), ReportText.Machine(fit.High)];
+
+    private static string[] Estimate(MetricEstimate? estimate) => estimate is { } value
+        ? [ReportText.Machine(value.Value), ReportText.Machine(value.Low), ReportText.Machine(value.High)]
+        : [string.Empty, string.Empty, string.Empty];
+
+    private static string Value(MetricEstimate? estimate) => estimate is { } value ? ReportText.Machine(value.Value) : string.Empty;
+
+    private static string ByWidth(PhaseCell cell, Func<WidthAggregate, MetricEstimate> metric) =>
+        string.Join(';', cell.Widths.Where(width => metric(width).HasValue).Select(width => ReportText.Integer(width.Width) + ":" + ReportText.Machine(metric(width).Value)));
+
+    private static void AppendRow(StringBuilder builder, IReadOnlyList<string> fields)
+    {
+        for (var index = 0; index < fields.Count; index++)
+        {
+            if (index > 0)
+            {
+                builder.Append(',');
+            }
+
+            builder.Append(Escape(fields[index]));
+        }
+
+        builder.Append('\n');
+    }
+
+    private static string Escape(string field)
+    {
+        if (field.IndexOfAny([',', '"', '\n', '\r']) < 0)
+        {
+            return field;
+        }
+
+        return "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+}

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NtkSweep.Sweeps.Reports;
+using NtkSweep.Sweeps.Runs;
+using NtkSweep.Training.Runs;
+
+namespace NtkSweep.Sweeps.Tests.Reports;
+
+public sealed class PhaseReportWriterTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "ntksweep-report-tests-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private PhaseReportFiles Write(PhaseReportInput input, string name = "report") => PhaseReportWriter.Write(input, Path.Combine(root, name));
+
+    [Fact]
+    public void Writes_html_csv_and_json_files()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+
+        Assert.True(File.Exists(files.Html));
+        Assert.True(File.Exists(files.CellsCsv));
+        Assert.True(File.Exists(files.RunsCsv));
+        Assert.True(File.Exists(files.Json));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(files.Html)!, "*.tmp"));
+    }
+
+    [Fact]
+    public void Html_is_self_contained_without_scripts_or_external_resources()
+    {
+        var html = File.ReadAllText(Write(ReportScenarios.TeacherPresets()).Html);
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("viewBox=\"0 0 ", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Boundary_polyline_is_drawn_when_the_axes_are_gammaPrime_by_gamma()
+    {
+        var html = File.ReadAllText(Write(ReportScenarios.LuoGrid()).Html);
+
+        Assert.Contains("<polyline class=\"luo-boundary\"", html, StringComparison.Ordinal);
+        Assert.Contains("linear (NTK)", html, StringComparison.Ordinal);
+        Assert.Contains("condensed (γ &gt; 1", html, StringComparison.Ordinal);
+        Assert.Contains("mean-field point", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Boundary_is_not_drawn_for_other_axes_or_when_turned_off()
+    {
+        var geiger = File.ReadAllText(Write(ReportScenarios.GeigerCrossover(), "geiger").Html);
+        var luo = ReportScenarios.LuoGrid() with { Options = new ReportOptions { Boundary = "none" } };
+        var off = File.ReadAllText(Write(luo, "off").Html);
+
+        Assert.DoesNotContain("luo-boundary", geiger, StringComparison.Ordinal);
+        Assert.DoesNotContain("luo-boundary", off, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diverged_cell_is_shown_as_diverged_in_map_tables_and_json()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+        var html = File.ReadAllText(files.Html);
+        using var json = JsonDocument.Parse(File.ReadAllText(files.Json));
+
+        var divergedCell = json.RootElement.GetProperty("cells").EnumerateArray()
+            .Single(cell => cell.GetProperty("axes").GetProperty("gamma").GetDouble() == 1.75 && cell.GetProperty("axes").GetProperty("gammaPrime").GetDouble() == -0.5);
+        Assert.Equal("diverged", divergedCell.GetProperty("regime").GetString());
+        Assert.Contains(">diverged</text>", html, StringComparison.Ordinal);
+        Assert.Contains("url(#f1-hatch)", html, StringComparison.Ordinal);
+        Assert.Contains("Diverged and failed runs", html, StringComparison.Ordinal);
+        Assert.Contains("nonFiniteLoss", html, StringComparison.Ordinal);
+        Assert.Contains("out of memory", html, StringComparison.Ordinal);
+        Assert.Contains(",diverged,", File.ReadAllText(files.CellsCsv), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NaN_metrics_never_print_as_NaN()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+
+        foreach (var path in new[] { files.Html, files.CellsCsv, files.RunsCsv, files.Json })
+        {
+            var text = File.ReadAllText(path);
+            Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Infinity", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("∞", text.Replace("RD_w → ∞", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("<td>—</td>", File.ReadAllText(files.Html), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_json_parses_with_cells_and_runs_that_embed_the_run_result_json()
+    {
+        var input = ReportScenarios.TeacherPresets();
+        var files = Write(input);
+
+        var root = JsonNode.Parse(File.ReadAllText(files.Json))!.AsObject();
+        var cells = root["cells"]!.AsArray();
+        var runs = root["runs"]!.AsArray();
+        Assert.Equal(6, cells.Count);
+        Assert.Equal(input.Runs.Count, runs.Count);
+        foreach (var cell in cells)
+        {
+            Assert.NotNull(cell!["regime"]!.GetValue<string>());
+            Assert.NotNull(cell["axes"]!["preset"]);
+            Assert.NotNull(cell["rdWSlope"]!["slope"]);
+            Assert.NotNull(cell["rdWSlope"]!["low"]);
+            Assert.NotNull(cell["widths"]![0]!["rdW"]!["geometricMean"]);
+        }
+
+        var byKey = input.Runs.ToDictionary(run => run.Key);
+        foreach (var run in runs)
+        {
+            var key = run!["key"]!.GetValue<string>();
+            var stored = byKey[key];
+            Assert.Equal("done", run["state"]!.GetValue<string>());
+            Assert.Equal(stored.Spec.ToCanonicalJson(), run["spec"]!.ToJsonString());
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(RunResultJson.Write(stored.Result!)), run["metrics"]));
+        }
+    }
+
+    [Fact]
+    public void Csv_files_have_a_header_and_one_row_per_cell_and_run()
+    {
+        var input = ReportScenarios.LuoGrid();
+        var files = Write(input);
+
+        var cellLines = File.ReadAllLines(files.CellsCsv);
+        var runLines = File.ReadAllLines(files.RunsCsv);
+        Assert.StartsWith("cell,label,gamma,gammaPrime,regime,", cellLines[0], StringComparison.Ordinal);
+        Assert.Equal(30 + 1, cellLines.Length);
+        Assert.StartsWith("key,cell,state,status,stopReason,error,", runLines[0], StringComparison.Ordinal);
+        Assert.Equal(input.Runs.Count + 1, runLines.Length);
+        var columns = runLines[0].Split(',').Length;
+        Assert.All(runLines.Where(line => !line.Contains('"', StringComparison.Ordinal)), line => Assert.Equal(columns, line.Split(',').Length));
+        Assert.Contains(runLines, line => line.Contains(",failed,", StringComparison.Ordinal) && line.Contains("out of memory", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("luo-grid")]
+    [InlineData("teacher-presets")]
+    [InlineData("geiger-crossover")]
+    public void Same_input_twice_and_in_another_order_gives_byte_identical_files(string scenario)
+    {
+        var input = ReportScenarios.Create(scenario);
+        var first = Write(input, "first");
+        var second = Write(input, "second");
+        var shuffled = Write(input with { Runs = input.Runs.AsEnumerable().Reverse().ToArray() }, "shuffled");
+
+        foreach (var (a, b, c) in new[]
+                 {
+                     (first.Html, second.Html, shuffled.Html),
+                     (first.CellsCsv, second.CellsCsv, shuffled.CellsCsv),
+                     (first.RunsCsv, second.RunsCsv, shuffled.RunsCsv),
+                     (first.Json, second.Json, shuffled.Json),
+                 })
+        {
+            Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+            Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(c));
+        }
+    }
+
+    [Fact]
+    public void Summary_states_the_slope_at_the_NTK_point_in_words()
+    {
+        var html = File.ReadAllText(Write(ReportScenarios.TeacherPresets()).Html);
+
+        var summary = html[html.IndexOf("<p class=\"summary\">", StringComparison.Ordinal)..];
+        summary = summary[..summary.IndexOf("</p>", StringComparison.Ordinal)];
+        Assert.Matches(@"slope −0\.(49|50|51) ± 0\.\d\d at ntk · λ=0 \(theory −0\.50\): lazy \(NTK\)", summary);
+        Assert.Contains("at mean-field · λ=0 (theory 0.00): critical", summary, StringComparison.Ordinal);
+        Assert.Contains("Weight decay is on in 3 of 6 cells", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_width_varying_says_there_is_no_map()
+    {
+        var runs = SyntheticRuns.PowerLawCell(new Dictionary<string, object> { ["data"] = "teacher", ["preset"] = "ntk" }, [64, 128, 256], 2, 1, -0.5);
+
+        var html = File.ReadAllText(Write(new PhaseReportInput { Title = "width only", Runs = runs }).Html);
+
+        Assert.Contains("Only the width varies", html, StringComparison.Ordinal);
+        Assert.Contains("Figure 1. Input-weight movement", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Empty_input_still_writes_a_readable_report()
+    {
+        var files = Write(new PhaseReportInput { Title = "nothing yet", Runs = Array.Empty<StoredRun>() });
+
+        var html = File.ReadAllText(files.Html);
+        Assert.Contains("0 runs", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(files.Json));
+        Assert.Equal(0, json.RootElement.GetProperty("cells").GetArrayLength());
+    }
+}
