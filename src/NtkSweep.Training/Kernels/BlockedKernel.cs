@@ -18,6 +18,11 @@ internal sealed class BlockedKernel<TLane, TVector> : ITwoLayerKernel
 {
     private const int Rows = 6;
 
+    // The input weights repacked tile by tile ([width / tile][channels][tile]) so that the forward pass reads each
+    // tile's weights contiguously: rows of W at a multiple of 4 KiB apart alias in L1 and halve the forward's speed.
+    // Owned by this instance (a kernel serves one training session); grown on first use, outside the step loop.
+    private float[] packedWeights = [];
+
     public BlockedKernel(KernelPath path)
     {
         Path = path;
@@ -45,11 +50,25 @@ internal sealed class BlockedKernel<TLane, TVector> : ITwoLayerKernel
         Span<float> outputs) // [sampleCount]
     {
         CheckShapes(inputs, inputWeights, outputWeights, activations, outputs, sampleCount, channels, width);
+        var lanes = TLane.Count;
+        var tile = 2 * lanes;
+        if (packedWeights.Length < channels * width)
+        {
+            packedWeights = new float[channels * width];
+        }
+
+        for (var k = 0; k < width; k += tile)
+        {
+            for (var j = 0; j < channels; j++)
+            {
+                inputWeights.Slice(j * width + k, tile).CopyTo(packedWeights.AsSpan(k * channels + j * tile, tile));
+            }
+        }
+
         ref var x = ref MemoryMarshal.GetReference(inputs);
-        ref var w = ref MemoryMarshal.GetReference(inputWeights);
+        ref var w = ref MemoryMarshal.GetArrayDataReference(packedWeights);
         ref var a = ref MemoryMarshal.GetReference(outputWeights);
         ref var act = ref MemoryMarshal.GetReference(activations);
-        var lanes = TLane.Count;
         nint stride = width;
 
         for (nint i = 0; i < sampleCount; i += Rows)
@@ -80,11 +99,11 @@ internal sealed class BlockedKernel<TLane, TVector> : ITwoLayerKernel
                 var c41 = TLane.Zero;
                 var c50 = TLane.Zero;
                 var c51 = TLane.Zero;
-                ref var wColumn = ref Unsafe.Add(ref w, k);
+                ref var wPanel = ref Unsafe.Add(ref w, k * channels);
                 for (nint j = 0; j < channels; j++)
                 {
-                    var w0 = TLane.Load(ref wColumn, j * stride);
-                    var w1 = TLane.Load(ref wColumn, j * stride + lanes);
+                    var w0 = TLane.Load(ref wPanel, j * tile);
+                    var w1 = TLane.Load(ref wPanel, j * tile + lanes);
                     var b = TLane.Broadcast(Unsafe.Add(ref x0, j));
                     c00 = TLane.MultiplyAdd(b, w0, c00);
                     c01 = TLane.MultiplyAdd(b, w1, c01);

@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""Side-by-side speed of one training step: PyTorch and numpy (one thread) against NtkSweep.
+
+Needs Debian's python3-torch, python3-numpy and libopenblas0-pthread (without it Debian links the reference BLAS,
+about 8 GFLOP/s) and the .NET SDK; run with /usr/bin/python3. Installs nothing.
+Every implementation runs the same full-batch gradient step of the two-layer ReLU net (forward, output gradient,
+backward, update) with explicit gradients and buffers kept between steps. GFLOP/s counts 4*n*d*m flops per step.
+
+    /usr/bin/python3 tests/NtkSweep.Benchmarks/compare_pytorch.py [--widths 64,256,1024,4096] [--seconds 2]
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+# One thread everywhere: the comparison is per core, and OpenBLAS would otherwise start its own thread pool.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+def openblas_core():
+    """The kernel family OpenBLAS picked (e.g. Haswell, SkylakeX), or why it is unknown."""
+    import ctypes
+    import ctypes.util
+    for name in ("libopenblas.so.0", ctypes.util.find_library("openblas") or "", "libblas.so.3"):
+        try:
+            lib = ctypes.CDLL(name)
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return lib.openblas_get_corename().decode()
+        except (OSError, AttributeError):
+            continue
+    return "not OpenBLAS (reference BLAS?)"
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+def best_rate(step, seconds):
+    """Steps per second of the fastest batch within the time budget (as the .NET side measures)."""
+    step()
+    batch, start = 1, time.perf_counter()
+    while time.perf_counter() - start < 0.2:
+        for _ in range(batch):
+            step()
+        batch *= 2
+    batch = max(1, int(batch / 2 / ((time.perf_counter() - start) / 0.2) / 4))
+    best, start = 0.0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        t0 = time.perf_counter()
+        for _ in range(batch):
+            step()
+        best = max(best, batch / (time.perf_counter() - t0))
+    return best
+
+def torch_step_factory(n, d, m):
+    import torch
+    torch.manual_seed(0)
+    x = torch.rand(n, d) * 2 - 1
+    y = torch.rand(n)
+    w = (torch.rand(d, m) - 0.5) / d ** 0.5
+    a = torch.rand(m) - 0.5
+    scale = 1.0 / m ** 0.5
+    h = torch.empty(n, m)
+    s = torch.empty(n, m)
+    f = torch.empty(n)
+    g = torch.empty(n)
+    grad_a = torch.empty(m)
+    grad_w = torch.empty(d, m)
+    p = torch.empty(n, m)
+
+    def step():
+        torch.matmul(x, w, out=h)
+        torch.clamp(h, min=0, out=s)
+        torch.mv(s, a, out=f)
+        torch.sub(f * scale, y, out=g)
+        g.mul_(1.0 / n)
+        torch.mv(s.t(), g, out=grad_a)
+        grad_a.mul_(scale)
+        torch.mul(h > 0, g.unsqueeze(1), out=p)
+        p.mul_(a * scale)
+        torch.matmul(x.t(), p, out=grad_w)
+        a.sub_(grad_a, alpha=1e-3)
+        w.sub_(grad_w, alpha=1e-3)
+    return step
+
+def numpy_step_factory(n, d, m):
+    import numpy as np
+    rng = np.random.default_rng(0)
+    x = (rng.random((n, d), dtype=np.float32) * 2 - 1)
+    y = rng.random(n, dtype=np.float32)
+    w = ((rng.random((d, m), dtype=np.float32) - 0.5) / np.float32(d ** 0.5)).astype(np.float32)
+    a = (rng.random(m, dtype=np.float32) - 0.5).astype(np.float32)
+    scale = np.float32(1.0 / m ** 0.5)
+    h = np.empty((n, m), np.float32)
+    s = np.empty((n, m), np.float32)
+    p = np.empty((n, m), np.float32)
+    grad_w = np.empty((d, m), np.float32)
+
+    def step():
+        np.matmul(x, w, out=h)
+        np.maximum(h, 0, out=s)
+        g = (s @ a * scale - y) * np.float32(1.0 / n)
+        grad_a = (s.T @ g) * scale
+        np.multiply(h > 0, g[:, None], out=p)
+        np.multiply(p, a * scale, out=p)
+        np.matmul(x.T, p, out=grad_w)
+        np.subtract(a, np.float32(1e-3) * grad_a, out=a)
+        np.subtract(w, np.float32(1e-3) * grad_w, out=w)
+    return step
+
+def ntksweep_rates(root, n, d, widths, seconds):
+    dll = os.path.join(root, "tests/NtkSweep.Benchmarks/bin/Release/net10.0/NtkSweep.Benchmarks.dll")
+    subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(root, "tests/NtkSweep.Benchmarks")],
+                   check=True, stdout=subprocess.DEVNULL)
+    out = subprocess.run(["dotnet", dll, "steps", "--json", "--samples", str(n), "--input-dim", str(d),
+                          "--widths", ",".join(map(str, widths)), "--seconds", str(seconds)],
+                         check=True, capture_output=True, text=True)
+    machine = [l for l in out.stdout.splitlines() if l.startswith("# machine")]
+    rows = [json.loads(l) for l in out.stderr.splitlines() if l.startswith("{")]
+    return {r["width"]: r for r in rows}, (machine[0][2:] if machine else "")
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=1024)
+    parser.add_argument("--input-dim", type=int, default=32)
+    parser.add_argument("--widths", default="64,256,1024,4096")
+    parser.add_argument("--seconds", type=float, default=2.0)
+    args = parser.parse_args()
+    n, d = args.samples, args.input_dim
+    widths = [int(w) for w in args.widths.split(",")]
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+    import torch
+    import numpy
+    torch.set_num_threads(1)
+    ntk, machine = ntksweep_rates(root, n, d, widths, args.seconds)
+    try:
+        import numpy.__config__ as cfg
+        blas = ",".join(getattr(cfg, "blas_opt_info", {}).get("libraries", [])) or "unknown"
+    except Exception:
+        blas = "unknown"
+
+    print(f"CPU: {cpu_model()}; {machine}")
+    print(f"PyTorch {torch.__version__} (threads {torch.get_num_threads()}), numpy {numpy.__version__} (BLAS {blas}), "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, OpenBLAS core used: {openblas_core()}")
+    print(f"n = {n}, d = {d}, one thread each, GFLOP/s = 4*n*d*m / step time")
+    print()
+    print("| width | PyTorch GFLOP/s | numpy GFLOP/s | NtkSweep GFLOP/s | NtkSweep / PyTorch |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for m in widths:
+        flops = 4.0 * n * d * m
+        torch_gf = best_rate(torch_step_factory(n, d, m), args.seconds) * flops / 1e9
+        numpy_gf = best_rate(numpy_step_factory(n, d, m), args.seconds) * flops / 1e9
+        ntk_gf = ntk[m]["gflops"]
+        print(f"| {m} | {torch_gf:.1f} | {numpy_gf:.1f} | {ntk_gf:.1f} | {ntk_gf / torch_gf:.2f} |")
+        sys.stdout.flush()
+
+if __name__ == "__main__":
+    main()
