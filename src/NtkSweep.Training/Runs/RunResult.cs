@@ -97,6 +97,9 @@ public sealed record RunResult
 
     public required double StepsPerSecond { get; init; }
 
+    /// <summary>Of <see cref="WallSeconds"/>, the time spent measuring (NTKs, linearized model, loss curve, final metrics).</summary>
+    public double MetricSeconds { get; init; }
+
     /// <summary>|test loss of the net − test loss of the linearized model|.</summary>
     public double LinearizationGap => Math.Abs(TestLoss - LinearizedTestLoss);
 }

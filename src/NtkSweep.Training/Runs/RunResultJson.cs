@@ -13,7 +13,7 @@ namespace NtkSweep.Training.Runs;
 /// </summary>
 public static class RunResultJson
 {
-    public static readonly IReadOnlySet<string> TimingFields = new HashSet<string>(StringComparer.Ordinal) { "wallSeconds", "stepsPerSecond" };
+    public static readonly IReadOnlySet<string> TimingFields = new HashSet<string>(StringComparer.Ordinal) { "wallSeconds", "stepsPerSecond", "metricSeconds" };
 
     public static string Write(RunResult result, bool indented = false)
     {
@@ -96,6 +96,7 @@ public static class RunResultJson
         writer.WriteEndArray();
         Number(writer, "wallSeconds", result.WallSeconds);
         Number(writer, "stepsPerSecond", result.StepsPerSecond);
+        Number(writer, "metricSeconds", result.MetricSeconds);
         writer.WritePropertyName("spec");
         writer.WriteRawValue(result.Spec.ToCanonicalJson());
         writer.WriteEndObject();
@@ -147,6 +148,7 @@ public static class RunResultJson
                 .ToArray(),
             WallSeconds = Read(root, "wallSeconds"),
             StepsPerSecond = Read(root, "stepsPerSecond"),
+            MetricSeconds = root.TryGetProperty("metricSeconds", out var metricSeconds) && metricSeconds.ValueKind == JsonValueKind.Number ? metricSeconds.GetDouble() : 0,
         };
     }
 

@@ -103,6 +103,9 @@ public sealed class TrainingSession
     private int nextCurvatureRefresh;
     private double initialNorm;
     private double parameterNormSquared;
+    // Stopwatch ticks spent on measurement rather than on gradient steps (NTK builds, linearized model, curve).
+    private long metricTicks;
+    private readonly double setupSeconds;
     private double baseStepSize;
     private double stepSize;
     private double decayBudget;
@@ -111,6 +114,7 @@ public sealed class TrainingSession
 
     public TrainingSession(RunSpec spec, ITwoLayerKernel kernel)
     {
+        var setupStart = Stopwatch.GetTimestamp();
         this.spec = spec;
         this.kernel = kernel;
         scales = spec.Resolve();
@@ -152,6 +156,7 @@ public sealed class TrainingSession
         linearGradient = new float[sampleCount];
 
         Initialize();
+        setupSeconds = Stopwatch.GetElapsedTime(setupStart).TotalSeconds;
     }
 
     public KernelPath KernelPath => kernel.Path;
@@ -251,12 +256,15 @@ public sealed class TrainingSession
                 stepSize = baseStepSize * Math.Pow(0.5, halvings);
             }
 
+            var measureStart = Stopwatch.GetTimestamp();
             StepLinearModel(stepSize);
             decayBudget += spec.WeightDecay * stepSize;
             if (step >= nextCurveStep)
             {
                 RecordCurve();
             }
+
+            metricTicks += Stopwatch.GetTimestamp() - measureStart;
         }
 
         var trainingSeconds = clock.Elapsed.TotalSeconds;
@@ -265,10 +273,13 @@ public sealed class TrainingSession
             RecordCurve();
         }
 
+        var finishStart = Stopwatch.GetTimestamp();
         var result = Finish(status, stopReason, initialLoss);
+        metricTicks += Stopwatch.GetTimestamp() - finishStart;
         return result with
         {
-            WallSeconds = clock.Elapsed.TotalSeconds,
+            WallSeconds = clock.Elapsed.TotalSeconds + setupSeconds,
+            MetricSeconds = metricTicks / (double)Stopwatch.Frequency,
             StepsPerSecond = trainingSeconds > 0 ? step / trainingSeconds : 0,
         };
     }
@@ -310,8 +321,10 @@ public sealed class TrainingSession
         EvaluateTest();
         testOutputs.AsSpan(0, testCount).CopyTo(initialTestOutputs);
 
+        var metricStart = Stopwatch.GetTimestamp();
         BuildKernel(activations, trainInputs, sampleCount, activations, trainInputs, sampleCount, symmetric: true, initialKernel);
         BuildKernel(testActivations, testInputs, testCount, activations, trainInputs, sampleCount, symmetric: false, initialCrossKernel);
+        metricTicks += Stopwatch.GetTimestamp() - metricStart;
         var linearCurvature = curvatureFactor * NtkGram.LargestEigenvalue(initialKernel, sampleCount, powerVector, powerNext) / sampleCount + spec.WeightDecay;
         linearMaxStep = linearCurvature > 0 ? 1.9 / linearCurvature : double.PositiveInfinity;
 
