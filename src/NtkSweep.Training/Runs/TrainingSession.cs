@@ -101,6 +101,10 @@ public sealed class TrainingSession
     private int rejectedSteps;
     private int halvings;
     private int nextCurvatureRefresh;
+    private int rejections;
+    private int acceptedSinceHalving;
+    private int attempts;
+    private double initialTrainLoss;
     private double initialNorm;
     private double parameterNormSquared;
     // Stopwatch ticks spent on measurement rather than on gradient steps (NTK builds, linearized model, curve).
@@ -175,16 +179,21 @@ public sealed class TrainingSession
     // [paddedChannels, paddedWidth]
     private Span<float> InputWeights => arena.AsSpan(paddedWidth, paddedChannels * paddedWidth);
 
-    public RunResult Run(CancellationToken cancellationToken = default)
+    public RunResult Run(CancellationToken cancellationToken = default) => Run(null, cancellationToken);
+
+    /// <summary>
+    /// Trains to the end. With <paramref name="checkpoints"/>, hands a checkpoint to its sink every
+    /// <see cref="CheckpointOptions.EverySteps"/> accepted steps, and once more when cancelled, before throwing.
+    /// </summary>
+    public RunResult Run(CheckpointOptions? checkpoints, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        var initialLoss = trainLoss;
         var status = RunStatus.Budget;
-        var rejections = 0;
-        var acceptedSinceHalving = 0;
-        var attempts = 0;
         var stopReason = StopReason.StepBudget;
-        RecordCurve();
+        if (curveCount == 0)
+        {
+            RecordCurve();
+        }
 
         while (true)
         {
@@ -203,8 +212,9 @@ public sealed class TrainingSession
                 break;
             }
 
-            if ((attempts & 63) == 0)
+            if ((attempts & 63) == 0 && cancellationToken.IsCancellationRequested)
             {
+                checkpoints?.Save(CaptureCheckpoint());
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
@@ -265,6 +275,10 @@ public sealed class TrainingSession
             }
 
             metricTicks += Stopwatch.GetTimestamp() - measureStart;
+            if (checkpoints is not null && step % checkpoints.EverySteps == 0)
+            {
+                checkpoints.Save(CaptureCheckpoint());
+            }
         }
 
         var trainingSeconds = clock.Elapsed.TotalSeconds;
@@ -274,7 +288,7 @@ public sealed class TrainingSession
         }
 
         var finishStart = Stopwatch.GetTimestamp();
-        var result = Finish(status, stopReason, initialLoss);
+        var result = Finish(status, stopReason, initialTrainLoss);
         metricTicks += Stopwatch.GetTimestamp() - finishStart;
         return result with
         {
@@ -282,6 +296,126 @@ public sealed class TrainingSession
             MetricSeconds = metricTicks / (double)Stopwatch.Frequency,
             StepsPerSecond = trainingSeconds > 0 ? step / trainingSeconds : 0,
         };
+    }
+
+    /// <summary>
+    /// The whole mutable state of the run after its last accepted step: parameters, step-size rule, linearized model,
+    /// loss curve. Everything else is rebuilt from the spec, so resuming from a checkpoint gives a result bit-identical
+    /// to the uninterrupted run on the same kernel path.
+    /// </summary>
+    public byte[] CaptureCheckpoint()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(CheckpointMagic);
+            writer.Write(spec.ToCanonicalJson());
+            writer.Write((int)kernel.Path);
+            writer.Write(step);
+            writer.Write(rejectedSteps);
+            writer.Write(halvings);
+            writer.Write(acceptedSinceHalving);
+            writer.Write(rejections);
+            writer.Write(attempts);
+            writer.Write(nextCurvatureRefresh);
+            writer.Write(nextCurveStep);
+            writer.Write(baseStepSize);
+            writer.Write(stepSize);
+            writer.Write(decayBudget);
+            writer.Write(linearDecay);
+            writer.Write(initialTrainLoss);
+            writer.Write(curveCount);
+            for (var i = 0; i < curveCount; i++)
+            {
+                writer.Write(curve[i].Step);
+                writer.Write(curve[i].TrainLoss);
+                writer.Write(curve[i].TestLoss);
+            }
+
+            WriteFloats(writer, Parameters);
+            WriteFloats(writer, linearCoefficients);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Continues from a checkpoint of the same spec on the same kernel path; throws <see cref="CheckpointMismatchException"/> otherwise.</summary>
+    public void RestoreCheckpoint(byte[] checkpoint)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(checkpoint));
+            if (reader.ReadInt32() != CheckpointMagic)
+            {
+                throw new CheckpointMismatchException("not an NtkSweep checkpoint (or one of another format version)");
+            }
+
+            if (reader.ReadString() != spec.ToCanonicalJson())
+            {
+                throw new CheckpointMismatchException("the checkpoint belongs to another run spec");
+            }
+
+            var path = (KernelPath)reader.ReadInt32();
+            if (path != kernel.Path)
+            {
+                throw new CheckpointMismatchException($"the checkpoint was made on kernel path {path}, this session runs {kernel.Path}; resuming would not be bit-identical");
+            }
+
+            step = reader.ReadInt32();
+            rejectedSteps = reader.ReadInt32();
+            halvings = reader.ReadInt32();
+            acceptedSinceHalving = reader.ReadInt32();
+            rejections = reader.ReadInt32();
+            attempts = reader.ReadInt32();
+            nextCurvatureRefresh = reader.ReadInt32();
+            nextCurveStep = reader.ReadInt32();
+            baseStepSize = reader.ReadDouble();
+            stepSize = reader.ReadDouble();
+            decayBudget = reader.ReadDouble();
+            linearDecay = reader.ReadDouble();
+            initialTrainLoss = reader.ReadDouble();
+            curveCount = reader.ReadInt32();
+            if (curveCount is < 0 or > CurveCapacity)
+            {
+                throw new CheckpointMismatchException("the checkpoint's loss curve is malformed");
+            }
+
+            for (var i = 0; i < curveCount; i++)
+            {
+                curve[i] = new LossPoint(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble());
+            }
+
+            ReadFloats(reader, Parameters);
+            ReadFloats(reader, linearCoefficients);
+        }
+        catch (EndOfStreamException error)
+        {
+            throw new CheckpointMismatchException("the checkpoint is truncated", error);
+        }
+
+        EvaluateTrain();
+    }
+
+    private const int CheckpointMagic = 0x314B544E; // "NTK1"
+
+    private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
+    {
+        writer.Write(values.Length);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+    }
+
+    private static void ReadFloats(BinaryReader reader, Span<float> destination)
+    {
+        if (reader.ReadInt32() != destination.Length)
+        {
+            throw new CheckpointMismatchException("the checkpoint's buffers do not match this run's shapes");
+        }
+
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination);
+        if (reader.Read(bytes) != bytes.Length)
+        {
+            throw new EndOfStreamException();
+        }
     }
 
     private void Initialize()
@@ -329,6 +463,7 @@ public sealed class TrainingSession
         linearMaxStep = linearCurvature > 0 ? 1.9 / linearCurvature : double.PositiveInfinity;
 
         EvaluateTrain();
+        initialTrainLoss = trainLoss;
         stepSize = spec.StepRule == StepRule.Fixed ? spec.LearningRate : 0;
         nextCurveStep = 0;
     }
