@@ -53,6 +53,43 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task CtrlC_StopsCleanly_KeepsFinishedRuns_AndTheRerunFinishesTheSweep()
+    {
+        using var directory = new TemporaryDirectory();
+        var store = directory.Combine("store");
+        int storedAtInterrupt;
+        using (var process = Process.Start(CliProcess.StartInfo(directory.Path, "run", ResumeSweep, "--store", store, "--workers", "1"))!)
+        {
+            process.StandardInput.Close();
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var deadline = Stopwatch.StartNew();
+            while (StoredRecords(store) < 2 && !process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                Thread.Sleep(20);
+            }
+
+            Assert.False(process.HasExited, "the sweep finished before the test could interrupt it");
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                kill.WaitForExit();
+            }
+
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "ntksweep did not stop within 30 s of SIGINT");
+            Assert.Equal(130, process.ExitCode);
+            Assert.Contains("Run the same command again", await stdout + await stderr, StringComparison.Ordinal);
+            storedAtInterrupt = StoredRecords(store);
+        }
+
+        Assert.InRange(storedAtInterrupt, 2, 17);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(store, "runs"), "*.tmp-*", SearchOption.AllDirectories));
+        var rerun = CliProcess.Run(directory.Path, "run", ResumeSweep, "--store", store, "--workers", "2");
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.Contains($"{storedAtInterrupt} already in", rerun.Stdout + rerun.Stderr, StringComparison.Ordinal);
+        Assert.Equal(18, StoredRecords(store));
+    }
+
+    [Fact]
     public void CorruptResultFile_IsRedone_NotReadAsData()
     {
         using var directory = new TemporaryDirectory();
