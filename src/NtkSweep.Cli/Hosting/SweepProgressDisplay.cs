@@ -84,19 +84,16 @@ internal sealed class SweepProgressDisplay : ISweepObserver
             $"{progress.Done} done, {progress.Diverged} diverged, {progress.Failed} failed, {progress.Pending + progress.Running} not run, of {progress.Total} ({progress.Reused} reused from the store) in {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
-    private Table BuildTable()
+    private Rows BuildTable()
     {
         var progress = coordinator.Progress();
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]NtkSweep[/]");
-        table.AddColumn("done");
-        table.AddColumn("diverged");
-        table.AddColumn("failed");
-        table.AddColumn("running");
-        table.AddColumn("pending");
-        table.AddColumn("total");
-        table.AddColumn("runs/min");
-        table.AddColumn("ETA");
-        table.AddRow(
+        var summary = new Table().Border(TableBorder.Rounded).Title("[bold]NtkSweep[/]");
+        foreach (var column in new[] { "done", "diverged", "failed", "running", "pending", "total", "runs/min", "ETA" })
+        {
+            summary.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        summary.AddRow(
             progress.Done.ToString(CultureInfo.InvariantCulture),
             progress.Diverged.ToString(CultureInfo.InvariantCulture),
             progress.Failed > 0 ? $"[red]{progress.Failed}[/]" : "0",
@@ -105,21 +102,17 @@ internal sealed class SweepProgressDisplay : ISweepObserver
             progress.Total.ToString(CultureInfo.InvariantCulture),
             RunsPerMinute().ToString("0.0", CultureInfo.InvariantCulture),
             FormatEta(progress));
+
+        var current = new Table().Border(TableBorder.Simple).AddColumn("running").AddColumn("run").AddColumn(new TableColumn("for").RightAligned());
         foreach (var (run, started) in running.Values.OrderBy(item => item.Started).Take(8))
         {
-            var seconds = (DateTime.UtcNow - started).TotalSeconds;
-            table.AddRow(
+            current.AddRow(
                 new Markup($"[grey]{run.Key[..8]}[/]"),
                 new Markup(Markup.Escape($"{run.Spec.Parametrization.Label}, m={run.Spec.Width}, seed {run.Spec.Seed}")),
-                new Markup(string.Create(CultureInfo.InvariantCulture, $"[grey]{seconds:0}s[/]")),
-                Text.Empty,
-                Text.Empty,
-                Text.Empty,
-                Text.Empty,
-                Text.Empty);
+                new Markup(string.Create(CultureInfo.InvariantCulture, $"{(DateTime.UtcNow - started).TotalSeconds:0}s")));
         }
 
-        return table;
+        return new Rows(summary, current);
     }
 
     private double RunsPerMinute()
