@@ -1,9 +1,14 @@
 using System.Text;
+using NtkSweep.Sweeps.Reports.Claims;
 
 namespace NtkSweep.Sweeps.Reports;
 
 /// <summary>Where <see cref="PhaseReportWriter.Write"/> put the report's files.</summary>
-public sealed record PhaseReportFiles(string Html, string CellsCsv, string RunsCsv, string Json, PhaseAnalysis Analysis);
+public sealed record PhaseReportFiles(string Html, string CellsCsv, string RunsCsv, string Json, PhaseAnalysis Analysis)
+{
+    /// <summary>The claims of the paper the runs reproduce, when the report recognized one.</summary>
+    public PaperClaimReport? Claims { get; init; }
+}
 
 /// <summary>
 /// Writes the phase report of a set of runs: report.html (self-contained, figures as inline SVG), cells.csv, runs.csv
@@ -23,17 +28,21 @@ public static class PhaseReportWriter
         ArgumentNullException.ThrowIfNull(input);
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         var analysis = PhaseAnalyzer.Analyze(input);
+        var claims = PaperClaims.Evaluate(analysis);
         Directory.CreateDirectory(outputDirectory);
         var files = new PhaseReportFiles(
             Path.Combine(outputDirectory, HtmlFileName),
             Path.Combine(outputDirectory, CellsCsvFileName),
             Path.Combine(outputDirectory, RunsCsvFileName),
             Path.Combine(outputDirectory, JsonFileName),
-            analysis);
-        WriteAtomically(files.Html, ReportHtmlWriter.Write(analysis));
+            analysis)
+        {
+            Claims = claims,
+        };
+        WriteAtomically(files.Html, ReportHtmlWriter.Write(analysis, claims));
         WriteAtomically(files.CellsCsv, ReportCsvWriter.Cells(analysis));
         WriteAtomically(files.RunsCsv, ReportCsvWriter.Runs(analysis));
-        WriteAtomically(files.Json, ReportJsonWriter.Write(analysis));
+        WriteAtomically(files.Json, ReportJsonWriter.Write(analysis, claims));
         return files;
     }
 

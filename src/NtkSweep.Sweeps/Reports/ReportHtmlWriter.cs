@@ -1,4 +1,5 @@
 using System.Text;
+using NtkSweep.Sweeps.Reports.Claims;
 using NtkSweep.Sweeps.Reports.Svg;
 using NtkSweep.Sweeps.Runs;
 using NtkSweep.Training.Runs;
@@ -38,7 +39,9 @@ internal static class ReportHtmlWriter
         dl.rules dd { margin-left: 18px; }
         """;
 
-    public static string Write(PhaseAnalysis analysis)
+    public static string Write(PhaseAnalysis analysis) => Write(analysis, PaperClaims.Evaluate(analysis));
+
+    public static string Write(PhaseAnalysis analysis, PaperClaimReport? claims)
     {
         var figures = new ReportFigures(analysis);
         var html = new StringBuilder(64 * 1024);
@@ -59,6 +62,10 @@ internal static class ReportHtmlWriter
         }
 
         AppendStateCounts(html, analysis);
+        if (claims is not null)
+        {
+            ClaimWriters.AppendHtml(html, claims);
+        }
 
         var figureNumber = 0;
         html.Append("<h2>1. Regime map</h2>\n");

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using NtkSweep.Sweeps.Reports.Claims;
 using NtkSweep.Training.Runs;
 
 namespace NtkSweep.Sweeps.Reports;
@@ -12,7 +13,9 @@ namespace NtkSweep.Sweeps.Reports;
 /// </summary>
 internal static class ReportJsonWriter
 {
-    public static string Write(PhaseAnalysis analysis)
+    public static string Write(PhaseAnalysis analysis) => Write(analysis, PaperClaims.Evaluate(analysis));
+
+    public static string Write(PhaseAnalysis analysis, PaperClaimReport? claims)
     {
         using var stream = new MemoryStream();
         var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, NewLine = "\n" };
@@ -46,6 +49,7 @@ internal static class ReportJsonWriter
             writer.WriteEndObject();
             WriteNullableString(writer, "crossoverField", analysis.CrossoverField);
             WriteStrings(writer, "notes", analysis.Notes);
+            ClaimWriters.WriteJson(writer, claims);
 
             writer.WriteStartArray("cells");
             foreach (var cell in analysis.Cells)

@@ -1,0 +1,170 @@
+using NtkSweep.Training.Specs;
+
+namespace NtkSweep.Sweeps.Reports.Claims;
+
+/// <summary>
+/// Luo et al.'s phase diagram: RD_w ~ m^−½ at the NTK point, m^−3/2 at LeCun/He, slope 0 on the boundary, RD_w → 0
+/// on the linear side and → ∞ on the condensed side, and ΔK on the same side as RD_w.
+/// </summary>
+internal static class LuoClaims
+{
+    public const string Citation = "Luo, Xu, Ma, Zhang, \"Phase Diagram for Two-layer ReLU Neural Networks at Infinite-width Limit\" (JMLR 2021)";
+
+    /// <summary>Share of off-boundary cells whose label must match theory's side: the grid straddles the boundary,
+    /// where finite widths blur the label, so a few cells next to it may disagree.</summary>
+    public const double SideAgreement = 0.85;
+
+    /// <summary>Share of boundary cells that must measure a critical slope.</summary>
+    public const double BoundaryAgreement = 0.5;
+
+    private const double PointTolerance = 1e-9;
+
+    public static PaperClaimReport Evaluate(PhaseAnalysis analysis, string recognizedBy)
+    {
+        var cells = analysis.Cells.Where(cell => cell.Runs[0].Spec.WeightDecay == 0).ToArray();
+        var claims = new List<PaperClaim>();
+        var ntk = cells.FirstOrDefault(cell => IsPoint(cell, 0, 0.5, Preset.Ntk));
+        claims.Add(ClaimMath.Exponent("luo.ntk-slope", "At the NTK point (γ′, γ) = (0, ½), RD_w ~ m^−½", -0.5, ntk?.RdWFit, Where(ntk)));
+        var lecun = cells.FirstOrDefault(cell => IsPoint(cell, 0.5, 0.5, Preset.LeCun) || IsPoint(cell, 0.5, 0.5, Preset.He));
+        claims.Add(ClaimMath.Exponent("luo.lecun-slope", "At the LeCun/He point (½, ½), RD_w ~ m^−3/2", -1.5, lecun?.RdWFit, Where(lecun)));
+        var meanField = cells.FirstOrDefault(cell => IsPoint(cell, 0, 1, Preset.MeanField));
+        claims.Add(ClaimMath.Exponent("luo.mean-field-slope", "At the mean-field kink (0, 1), RD_w neither grows nor vanishes: slope 0", 0, meanField?.RdWFit, Where(meanField)));
+
+        var boundary = cells.Where(cell => Side(cell) == TheorySide.Boundary && cell.RdWFit is not null).ToArray();
+        var critical = boundary.Count(cell => Math.Abs(cell.RdWFit!.Slope) <= PhaseAnalyzer.CriticalSlope);
+        claims.Add(ClaimMath.Fraction(
+            "luo.boundary-critical",
+            "On the boundary {γ = 1, γ′ ≤ 0} ∪ {γ′ = γ − 1, γ ≥ 1} the slope of log RD_w is 0 (critical, |s| ≤ 0.1)",
+            critical,
+            boundary.Length,
+            BoundaryAgreement,
+            "boundary slopes " + SlopeList(boundary)));
+
+        var linear = cells.Where(cell => Side(cell) == TheorySide.Linear).ToArray();
+        var linearFitted = linear.Where(cell => cell.RdWFit is not null).ToArray();
+        claims.Add(ClaimMath.Fraction(
+            "luo.linear-side",
+            "Linear regime iff γ < 1 or γ′ > γ − 1: RD_w → 0 as m grows (slope < −0.1)",
+            linearFitted.Count(cell => cell.RdWFit!.Slope < -PhaseAnalyzer.CriticalSlope),
+            linearFitted.Length,
+            SideAgreement,
+            Unmeasurable(linear.Length - linearFitted.Length) + "disagreeing: " + Disagreeing(linearFitted, cell => cell.RdWFit!.Slope < -PhaseAnalyzer.CriticalSlope)));
+
+        var condensed = cells.Where(cell => Side(cell) == TheorySide.Condensed).ToArray();
+        var condensedFitted = condensed.Where(cell => cell.RdWFit is not null).ToArray();
+        claims.Add(ClaimMath.Fraction(
+            "luo.condensed-side",
+            "Condensed regime iff γ > 1 and γ′ < γ − 1: RD_w → ∞ as m grows (slope > +0.1)",
+            condensedFitted.Count(cell => cell.RdWFit!.Slope > PhaseAnalyzer.CriticalSlope),
+            condensedFitted.Length,
+            SideAgreement,
+            Unmeasurable(condensed.Length - condensedFitted.Length) + "disagreeing: " + Disagreeing(condensedFitted, cell => cell.RdWFit!.Slope > PhaseAnalyzer.CriticalSlope)));
+
+        var offBoundary = linear.Concat(condensed).Where(cell => cell.KernelChangeFit is not null).ToArray();
+        bool KernelAgrees(PhaseCell cell) => Side(cell) == TheorySide.Linear
+            ? cell.KernelChangeFit!.Slope < -PhaseAnalyzer.CriticalSlope
+            : cell.KernelChangeFit!.Slope > PhaseAnalyzer.CriticalSlope;
+        claims.Add(ClaimMath.Fraction(
+            "luo.kernel-side",
+            "ΔK follows the same side of the boundary as RD_w (slope of log ΔK < −0.1 linear, > +0.1 condensed)",
+            offBoundary.Count(KernelAgrees),
+            offBoundary.Length,
+            SideAgreement,
+            Unmeasurable(linear.Length + condensed.Length - offBoundary.Length) + "disagreeing: " + Disagreeing(offBoundary, KernelAgrees)));
+
+        return new PaperClaimReport
+        {
+            Paper = PaperKind.LuoPhaseDiagram,
+            Citation = Citation,
+            RecognizedBy = recognizedBy,
+            Claims = claims,
+            Charts = [SlopeChart(cells)],
+        };
+    }
+
+    /// <summary>Theory's side for a cell at its own (γ′, γ).</summary>
+    public static TheorySide Side(PhaseCell cell) => LuoTheory.SideOf(cell.GammaPrime, cell.Gamma);
+
+    /// <summary>
+    /// The predicted slope where theory gives a number: −½ at the NTK point, −3/2 at LeCun/He (½, ½; the Luo 1-D task has
+    /// d = 1, so LeCun's κ = 1/√(md) is exactly m^−½), 0 on the boundary.
+    /// </summary>
+    public static double PredictedSlope(PhaseCell cell)
+    {
+        if (IsPoint(cell, 0, 0.5, Preset.Ntk))
+        {
+            return -0.5;
+        }
+
+        if (IsPoint(cell, 0.5, 0.5, Preset.LeCun) || IsPoint(cell, 0.5, 0.5, Preset.He))
+        {
+            return -1.5;
+        }
+
+        return Side(cell) == TheorySide.Boundary ? 0 : double.NaN;
+    }
+
+    private static bool IsPoint(PhaseCell cell, double gammaPrime, double gamma, Preset preset)
+    {
+        var parametrization = cell.Runs[0].Spec.Parametrization;
+        return parametrization.Kind switch
+        {
+            ParametrizationKind.Luo => Math.Abs(parametrization.GammaPrime - gammaPrime) < PointTolerance && Math.Abs(parametrization.Gamma - gamma) < PointTolerance,
+            ParametrizationKind.Preset => parametrization.Preset == preset,
+            _ => false,
+        };
+    }
+
+    private static string Where(PhaseCell? cell) => cell is null ? "the sweep has no such cell" : "cell " + cell.Label;
+
+    private static string Unmeasurable(int count) => count == 0 ? string.Empty : $"{count} cells without a slope (RD_w below float32 resolution or too few widths) are left out; ";
+
+    private static string SlopeList(IEnumerable<PhaseCell> cells)
+    {
+        var items = cells.Select(cell => $"({ReportText.Number(cell.GammaPrime, 3)}, {ReportText.Number(cell.Gamma, 3)}): {ReportText.Slope(cell.RdWFit!.Slope)}").ToArray();
+        return items.Length == 0 ? ReportText.Dash : string.Join(", ", items);
+    }
+
+    private static string Disagreeing(IEnumerable<PhaseCell> cells, Func<PhaseCell, bool> agrees)
+    {
+        var list = cells.Where(cell => !agrees(cell)).ToArray();
+        return list.Length == 0 ? "none" : SlopeListWithKernel(list);
+    }
+
+    private static string SlopeListWithKernel(IEnumerable<PhaseCell> cells) => string.Join(", ", cells.Select(cell =>
+        $"(γ′, γ) = ({ReportText.Number(cell.GammaPrime, 3)}, {ReportText.Number(cell.Gamma, 3)}) with s(RD_w) {(cell.RdWFit is null ? ReportText.Dash : ReportText.Slope(cell.RdWFit.Slope))}, s(ΔK) {(cell.KernelChangeFit is null ? ReportText.Dash : ReportText.Slope(cell.KernelChangeFit.Slope))}"));
+
+    /// <summary>Measured slope (95% CI) against the predicted one for every cell where theory gives a number, over y = x.</summary>
+    private static ClaimChart SlopeChart(IReadOnlyList<PhaseCell> cells)
+    {
+        var predicted = cells
+            .Where(cell => cell.RdWFit is not null && double.IsFinite(PredictedSlope(cell)))
+            .Select(cell => new ClaimPoint(
+                PredictedSlope(cell),
+                cell.RdWFit!.Slope,
+                cell.RdWFit.Low,
+                cell.RdWFit.High,
+                $"(γ′, γ) = ({ReportText.Number(cell.GammaPrime, 3)}, {ReportText.Number(cell.Gamma, 3)}): s = {ReportText.SlopeWithInterval(cell.RdWFit)}"))
+            .ToArray();
+        const double spread = 0.06;
+        // Boundary cells all predict 0: spread them sideways so their intervals stay readable.
+        var dodged = predicted
+            .GroupBy(point => point.X)
+            .SelectMany(group => group.Select((point, index) => point with { X = point.X + (index - (group.Count() - 1) / 2.0) * spread }))
+            .ToArray();
+        var identity = new ClaimPoint[] { new(-1.7, -1.7), new(0.4, 0.4) };
+        return new ClaimChart
+        {
+            Heading = "Measured against predicted slope of log RD_w vs log m",
+            Caption = "Each marker is a cell where theory gives the slope (NTK point −½, LeCun/He point −3/2, boundary cells 0; boundary cells spread sideways), " +
+                "with the least-squares slope over every finished seed and its 95% interval. The dashed line is measured = predicted.",
+            XTitle = "predicted slope",
+            YTitle = "measured slope s of log RD_w vs log m",
+            Series =
+            [
+                new ClaimSeries("measured slope (95% CI)", ClaimSeriesStyle.Measured, 0, dodged),
+                new ClaimSeries("measured = predicted", ClaimSeriesStyle.Prediction, 1, identity),
+            ],
+        };
+    }
+}
