@@ -11,8 +11,11 @@ namespace NtkSweep.Sweeps.Runs;
 /// </summary>
 public static class RunKey
 {
-    /// <summary>Bump when a change to the trainer or its metrics changes what a stored result means.</summary>
-    public const string TrainingSemanticsVersion = "training-v1";
+    /// <summary>
+    /// Bump when a change to the trainer or its metrics changes what a stored result means. v2: parameters accumulate in
+    /// a float64 master copy, and results carry linearizationDistance.
+    /// </summary>
+    public const string TrainingSemanticsVersion = "training-v2";
 
     public static string For(RunSpec spec)
     {

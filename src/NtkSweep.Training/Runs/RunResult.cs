@@ -66,6 +66,12 @@ public sealed record RunResult
     /// <summary>Test loss of the linearized model f₀ + ∇f₀·(θ − θ₀), trained with the same steps.</summary>
     public required double LinearizedTestLoss { get; init; }
 
+    /// <summary>
+    /// √mean over the test set of (F − F_lin)²: how far the trained function is from its linearization, the quantity
+    /// Chizat et al.'s 1/α law is about (the loss gap can change sign and mixes in the residual).
+    /// </summary>
+    public double LinearizationDistance { get; init; }
+
     public required double FarMass { get; init; }
 
     public required IReadOnlyList<TeacherCluster> TeacherClusters { get; init; }

@@ -43,6 +43,7 @@ public static class RunResultJson
         Number(writer, "alignmentEnd", result.AlignmentEnd);
         Number(writer, "linearizedTestLoss", result.LinearizedTestLoss);
         Number(writer, "linearizationGap", result.LinearizationGap);
+        Number(writer, "linearizationDistance", result.LinearizationDistance);
         Number(writer, "farMass", result.FarMass);
         writer.WriteStartArray("teacherClusters");
         foreach (var cluster in result.TeacherClusters)
@@ -127,6 +128,7 @@ public static class RunResultJson
             AlignmentStart = Read(root, "alignmentStart"),
             AlignmentEnd = Read(root, "alignmentEnd"),
             LinearizedTestLoss = Read(root, "linearizedTestLoss"),
+            LinearizationDistance = root.TryGetProperty("linearizationDistance", out var distance) && distance.ValueKind == JsonValueKind.Number ? distance.GetDouble() : double.NaN,
             FarMass = Read(root, "farMass"),
             TeacherClusters = root.GetProperty("teacherClusters").EnumerateArray()
                 .Select(c => new TeacherCluster(c.GetProperty("teacher").GetInt32(), Read(c, "teacherWeight"), Read(c, "mass"), Read(c, "angleDeg"), c.GetProperty("neurons").GetInt32()))

@@ -51,9 +51,14 @@ public sealed class TrainingSession
     private readonly float weightDecay;
     private readonly double curvatureFactor;
 
-    // One allocation for the model: [parameters | gradients | initial parameters | last finite parameters], each
-    // [outputWeights: paddedWidth | inputWeights: paddedChannels × paddedWidth].
+    // One allocation for the model as the kernels see it: [parameters | gradients | initial parameters], each
+    // [outputWeights: paddedWidth | inputWeights: paddedChannels × paddedWidth], float32.
     private readonly float[] arena;
+
+    // And one for the float64 master copy of the parameters: [master | last accepted master | gradient in float64].
+    // Near the lazy limit a step moves a weight by less than float32's resolution of it, so updates accumulate in
+    // float64 and the kernels read the rounded copy.
+    private readonly double[] masterArena;
 
     // [paddedSamples, paddedChannels]
     private readonly float[] trainInputs;
@@ -137,7 +142,8 @@ public sealed class TrainingSession
         weightDecay = (float)spec.WeightDecay;
         curvatureFactor = scales.LossScale * scales.OutputScale * scales.OutputScale;
 
-        arena = new float[4 * parameterCount];
+        arena = new float[3 * parameterCount];
+        masterArena = new double[3 * parameterCount];
         trainInputs = Pad(data.TrainInputs, sampleCount, paddedSamples);
         testInputs = Pad(data.TestInputs, testCount, paddedTest);
         activations = new float[paddedSamples * paddedWidth];
@@ -171,7 +177,11 @@ public sealed class TrainingSession
 
     private Span<float> InitialParameters => arena.AsSpan(2 * parameterCount, parameterCount);
 
-    private Span<float> LastFiniteParameters => arena.AsSpan(3 * parameterCount, parameterCount);
+    private Span<double> Master => masterArena.AsSpan(0, parameterCount);
+
+    private Span<double> LastAcceptedMaster => masterArena.AsSpan(parameterCount, parameterCount);
+
+    private Span<double> GradientsInDouble => masterArena.AsSpan(2 * parameterCount, parameterCount);
 
     // [paddedWidth]
     private Span<float> OutputWeights => arena.AsSpan(0, paddedWidth);
@@ -219,19 +229,21 @@ public sealed class TrainingSession
             }
 
             attempts++;
-            Parameters.CopyTo(LastFiniteParameters);
+            Master.CopyTo(LastAcceptedMaster);
             var previousObjective = objective;
             ComputeOutputGradient();
             kernel.Backward(trainInputs, InputWeights, OutputWeights, activations, outputGradient, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, weightDecay, backwardScratch, Gradients[paddedWidth..], Gradients[..paddedWidth]);
             UpdateStepSize();
-            TensorPrimitives.MultiplyAdd(Gradients, (float)-stepSize, Parameters, Parameters);
+            TensorPrimitives.ConvertChecked<float, double>(Gradients, GradientsInDouble);
+            TensorPrimitives.MultiplyAdd(GradientsInDouble, -stepSize, Master, Master);
+            RoundMasterToParameters();
             EvaluateTrain();
 
             var finite = double.IsFinite(objective) && !ParametersBlewUp();
             if (spec.StepRule == StepRule.Adaptive && (!finite || objective > previousObjective + RiseTolerance(previousObjective)))
             {
                 // Undo the step, halve η, and try again from the same point.
-                LastFiniteParameters.CopyTo(Parameters);
+                RestoreLastAccepted();
                 EvaluateTrain();
                 halvings++;
                 acceptedSinceHalving = 0;
@@ -249,7 +261,7 @@ public sealed class TrainingSession
 
             if (!finite)
             {
-                LastFiniteParameters.CopyTo(Parameters);
+                RestoreLastAccepted();
                 EvaluateTrain();
                 status = RunStatus.Diverged;
                 stopReason = StopReason.NonFiniteLoss;
@@ -332,7 +344,7 @@ public sealed class TrainingSession
                 writer.Write(curve[i].TestLoss);
             }
 
-            WriteFloats(writer, Parameters);
+            WriteDoubles(writer, Master);
             WriteFloats(writer, linearCoefficients);
         }
 
@@ -385,7 +397,8 @@ public sealed class TrainingSession
                 curve[i] = new LossPoint(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble());
             }
 
-            ReadFloats(reader, Parameters);
+            ReadDoubles(reader, Master);
+            RoundMasterToParameters();
             ReadFloats(reader, linearCoefficients);
         }
         catch (EndOfStreamException error)
@@ -396,7 +409,27 @@ public sealed class TrainingSession
         EvaluateTrain();
     }
 
-    private const int CheckpointMagic = 0x314B544E; // "NTK1"
+    private const int CheckpointMagic = 0x324B544E; // "NTK2"
+
+    private static void WriteDoubles(BinaryWriter writer, ReadOnlySpan<double> values)
+    {
+        writer.Write(values.Length);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+    }
+
+    private static void ReadDoubles(BinaryReader reader, Span<double> destination)
+    {
+        if (reader.ReadInt32() != destination.Length)
+        {
+            throw new CheckpointMismatchException("the checkpoint's buffers do not match this run's shapes");
+        }
+
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination);
+        if (reader.Read(bytes) != bytes.Length)
+        {
+            throw new EndOfStreamException();
+        }
+    }
 
     private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
     {
@@ -448,7 +481,8 @@ public sealed class TrainingSession
         }
 
         Parameters.CopyTo(InitialParameters);
-        initialNorm = Math.Sqrt(SumOfSquares(Parameters));
+        TensorPrimitives.ConvertChecked<float, double>(Parameters, Master);
+        initialNorm = Math.Sqrt(SumOfSquares(Master));
 
         kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
         outputs.AsSpan(0, sampleCount).CopyTo(initialTrainOutputs);
@@ -492,7 +526,7 @@ public sealed class TrainingSession
     {
         kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
         trainLoss = DataLoss(outputs, initialTrainOutputs, data.TrainTargets, sampleCount);
-        parameterNormSquared = SumOfSquares(Parameters);
+        parameterNormSquared = SumOfSquares(Master);
         objective = scales.LossScale * trainLoss + 0.5 * spec.WeightDecay * parameterNormSquared;
     }
 
@@ -502,17 +536,16 @@ public sealed class TrainingSession
     /// </summary>
     private bool ParametersBlewUp() => !(Math.Sqrt(parameterNormSquared) <= 1e8 * (initialNorm + 1));
 
-    /// <summary>‖θ‖² in double: a float32 sum's rounding would look like the objective rising.</summary>
-    private static double SumOfSquares(ReadOnlySpan<float> values)
-    {
-        double sum = 0;
-        foreach (var value in values)
-        {
-            sum += (double)value * value;
-        }
+    private void RoundMasterToParameters() => TensorPrimitives.ConvertTruncating<double, float>(Master, Parameters);
 
-        return sum;
+    private void RestoreLastAccepted()
+    {
+        LastAcceptedMaster.CopyTo(Master);
+        RoundMasterToParameters();
     }
+
+    /// <summary>‖θ‖² in double: a float32 sum's rounding would look like the objective rising.</summary>
+    private static double SumOfSquares(ReadOnlySpan<double> values) => TensorPrimitives.SumOfSquares(values);
 
     /// <summary>
     /// How much the objective may rise before a step counts as too long: float32 noise in the outputs, and the
@@ -605,13 +638,18 @@ public sealed class TrainingSession
         var rdW = NtkGram.RelativeChange(InputWeights, initial[paddedWidth..]);
 
         double linearLoss = 0;
+        double linearDistance = 0;
         for (var i = 0; i < testCount; i++)
         {
-            var residual = LinearOutput(initialCrossKernel.AsSpan(i * sampleCount, sampleCount), initialTestOutputs[i]) - data.TestTargets[i];
+            var linearOutput = LinearOutput(initialCrossKernel.AsSpan(i * sampleCount, sampleCount), initialTestOutputs[i]);
+            var residual = linearOutput - data.TestTargets[i];
             linearLoss += residual * residual;
+            var difference = Function(testOutputs[i], initialTestOutputs[i]) - linearOutput;
+            linearDistance += difference * difference;
         }
 
         linearLoss = 0.5 * linearLoss / testCount;
+        linearDistance = Math.Sqrt(linearDistance / testCount);
 
         var neurons = NeuronMetrics.Compute(InputWeights, OutputWeights, width, paddedWidth, channels, spec.InputDim, scales.Alpha, data.TeacherDirections, data.TeacherWeights);
         return new RunResult
@@ -630,6 +668,7 @@ public sealed class TrainingSession
             AlignmentStart = alignmentStart,
             AlignmentEnd = alignmentEnd,
             LinearizedTestLoss = linearLoss,
+            LinearizationDistance = linearDistance,
             FarMass = neurons.FarMass,
             TeacherClusters = neurons.Clusters,
             Condensation = neurons.Condensation,

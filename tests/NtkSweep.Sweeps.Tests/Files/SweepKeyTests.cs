@@ -125,5 +125,5 @@ public sealed class SweepKeyTests
         Assert.Equal(StableKey, point.Key);
     }
 
-    private const string StableKey = "50a390932948a824f0fded742446bd99";
+    private const string StableKey = "02f0d7675dbbd998439cdfc55e1a42d7";
 }
