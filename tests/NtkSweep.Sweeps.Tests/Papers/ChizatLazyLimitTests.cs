@@ -1,5 +1,6 @@
 using NtkSweep.Sweeps.Reports.Claims;
 using NtkSweep.Sweeps.Runs;
+using NtkSweep.Training.Runs;
 
 namespace NtkSweep.Sweeps.Tests.Papers;
 
@@ -32,23 +33,48 @@ public sealed class ChizatLazyLimitTests
     }
 
     [Fact]
-    public void Linearization_gap_shrinks_with_alpha_but_slower_than_one_over_alpha()
+    public void Linearization_gap_shrinks_like_one_over_alpha()
     {
-        // What holds: the gap falls by more than 10× from α = 1 to α = 316 (reduced, geometric means over seeds:
-        // 6.2e−4 → 2.2e−5 at m = 256, 2.7e−4 → 1.1e−5 at m = 1024, i.e. 28× and 25×; full 38×, 22× and, at m = 4096,
-        // only 6×, which is why the full sweep's widest net is not in this check). What does not: the exponent. Measured reduced −0.67 [−0.89, −0.44], full
-        // −0.64 [−0.76, −0.52] (not reproduced in the full report). The float32 engine floors the gap near 1e−5 above
-        // α ≈ 30, and |test loss − linearized test loss| changes sign near α ≈ 100 at m = 256, so the log–log line
-        // bends. The test pins the measured band [−0.9, −0.4] and does not claim −1.
-        var fit = ChizatClaims.PooledFit(Result.Runs, result => result.LinearizationGap)!;
-        Assert.InRange(fit.Slope, -0.9, -0.4);
+        // Measured since parameters accumulate in float64: reduced −0.85 [−1.09, −0.61] (per width −0.86 and −0.84),
+        // full −0.91 [−1.07, −0.75] (per width −1.16, −0.76, −0.82); both reproduced under the report's rule (95%
+        // half-interval + 0.15). The float32 engine measured −0.64 here because lazy updates fell below the weights'
+        // rounding step. The gap is a difference of two test losses and changes sign in 2 of the 24 reduced runs (6 of
+        // the full sweep's 99 with α ≥ 1), where |gap| dips; the band [−1.15, −0.7] is ±0.15 around the two
+        // measurements. From α = 1 to 316 the gap falls 112× and 117× here (full 455×, 127×, 99×; 1/α is 316×, α^−0.7
+        // would be 56×), so 50× at every width separates a near-1/α law from a much slower one.
+        var claim = Result.Claim("chizat.gap-exponent");
+        Assert.Equal(ClaimVerdict.Reproduced, claim.Verdict);
+        Assert.InRange(claim.MeasuredValue, -1.15, -0.7);
         foreach (var width in Result.Runs.GroupBy(run => run.Spec.Width))
         {
-            double GapAt(double alpha) => Math.Exp(width
-                .Where(run => Math.Abs(Math.Log(run.Spec.Parametrization.AlphaG / alpha)) < 1e-6)
-                .Average(run => Math.Log(run.Result!.LinearizationGap)));
-            Assert.True(GapAt(1) > 10 * GapAt(316.227766017), $"m = {width.Key}: gap {GapAt(1):g3} at α = 1, {GapAt(316.227766017):g3} at α = 316");
+            var at1 = GeometricMeanAt(width, 1, result => result.LinearizationGap);
+            var at316 = GeometricMeanAt(width, 316.227766017, result => result.LinearizationGap);
+            Assert.True(at1 > 50 * at316, $"m = {width.Key}: gap {at1:g3} at α = 1, {at316:g3} at α = 316");
         }
+    }
+
+    [Fact]
+    public void Function_space_distance_shrinks_but_slower_than_one_over_alpha()
+    {
+        // A diagnostic, not a claim: √mean over the test set of (F − F_lin)². Measured: reduced −0.46 [−0.56, −0.36]
+        // (per width −0.43 and −0.50), full −0.63 [−0.71, −0.54] (per width −0.75, −0.53, −0.60): clearly shrinking,
+        // and in both the 95% interval excludes −1. It falls 9.6× (m = 256) and 17× (m = 1024) from α = 1 to 316 here
+        // (full 55×, 22×, 29×); at m = 256 seeds 1 and 2 (both seeds here) level off near 3e−3 above α = 100 while seed 3
+        // falls to 2e−5 (a ReLU kink crossing a test point, see ChizatClaims.Distance). The test pins what holds: a slope in [−0.8, −0.3], an interval that
+        // stays below −0.3 and above −1, at least a fivefold fall at every width, and no verdict in the claims.
+        var fit = ChizatClaims.PooledFit(Result.Runs, ChizatClaims.Distance)!;
+        Assert.InRange(fit.Slope, -0.8, -0.3);
+        Assert.True(fit.High < -0.3 && fit.Low > -1, $"s = {fit.Slope:0.###} [{fit.Low:0.###}, {fit.High:0.###}]");
+        foreach (var width in Result.Runs.GroupBy(run => run.Spec.Width))
+        {
+            var at1 = GeometricMeanAt(width, 1, ChizatClaims.Distance);
+            var at316 = GeometricMeanAt(width, 316.227766017, ChizatClaims.Distance);
+            Assert.True(at1 > 5 * at316, $"m = {width.Key}: distance {at1:g3} at α = 1, {at316:g3} at α = 316");
+        }
+
+        Assert.Equal(2, Result.Claims.Claims.Count);
+        Assert.Contains("diagnostic, not used for any verdict: the function-space distance", Result.Claim("chizat.gap-exponent").Evidence, StringComparison.Ordinal);
+        Assert.Contains(Result.Claims.Charts, chart => chart.Heading.Contains("(diagnostic)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -58,4 +84,8 @@ public sealed class ChizatLazyLimitTests
         // band's lazy threshold) holds with a factor 3 to spare.
         Assert.All(Result.Runs.Where(run => run.State == RunState.Done), run => Assert.True(run.Result!.KernelChange < 0.1, $"ΔK = {run.Result.KernelChange:g3}"));
     }
+
+    private static double GeometricMeanAt(IEnumerable<StoredRun> runs, double alpha, Func<RunResult, double> metric) => Math.Exp(runs
+        .Where(run => Math.Abs(Math.Log(run.Spec.Parametrization.AlphaG / alpha)) < 1e-6)
+        .Average(run => Math.Log(metric(run.Result!))));
 }

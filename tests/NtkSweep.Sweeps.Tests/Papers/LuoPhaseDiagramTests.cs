@@ -32,12 +32,15 @@ public sealed class LuoPhaseDiagramTests
     [Fact]
     public void Lecun_point_moves_like_m_to_the_minus_three_halves()
     {
-        // Measured: reduced −1.59 [−1.67, −1.51], full −1.71 [−1.80, −1.62]; these runs stop on the step budget
-        // (20000) rather than the loss tolerance, and the widest nets move so little (RD_w ≈ 1e−5 at m = 10⁴) that the
-        // slope drifts steeper with width. ±0.3 covers both measurements; the sign and the gap to the NTK
-        // point's −½ are what the test guards.
+        // Measured since parameters accumulate in float64: reduced −1.52 [−1.58, −1.46], full −1.52 [−1.56, −1.49],
+        // both within 0.02 of theory. (The float32 engine measured −1.71 in the full sweep: at m = 10⁴ a step moves a
+        // weight by about 10⁻⁹ of itself, below float32's rounding step, so the widest nets under-moved.) Most of these
+        // runs still stop on the 20000-step budget at loss 2–9e−5 (11 of 12 here, 14 of 15 in the full sweep) without
+        // bending the slope. ±0.15 is the report's exponent allowance, 2.5 times the reduced sweep's half-interval;
+        // the gap to the NTK point's −½ is guarded too.
         var fit = Result.LuoCell(0.5, 0.5).RdWFit!;
-        Assert.InRange(fit.Slope, -1.8, -1.2);
+        Assert.InRange(fit.Slope, -1.65, -1.35);
+        Assert.Equal(ClaimVerdict.Reproduced, Result.Claim("luo.lecun-slope").Verdict);
         Assert.True(fit.High < Result.LuoCell(0, 0.5).RdWFit!.Low, "LeCun/He must move markedly less with width than NTK");
     }
 
@@ -53,8 +56,11 @@ public sealed class LuoPhaseDiagramTests
     public void Every_cell_lies_on_the_side_of_the_boundary_theory_puts_it()
     {
         // Measured: all 12 reduced cells agree; the narrowest margins are the boundary cell (−½, 1) at s = +0.03
-        // [0.00, 0.07] (threshold 0.1) and the condensed cell (0, 1.5) at +0.24 [0.20, 0.28]. Full: 52 of 54 cells
-        // agree; the other two, (1.5, 0.5) and (1.5, 0.75), have RD_w below float32 resolution (exactly 0), no slope.
+        // [0.00, 0.07] (threshold 0.1) and the condensed cell (0, 1.5) at +0.24 [0.20, 0.28]. Full: all 54 cells agree.
+        // The two cells at γ′ = 1.5, γ ≤ 0.75 that had no slope with float32 accumulation now measure −4.65 and −4.71,
+        // lazy as theory says, but their RD_w is read from the float32 copy of the weights: below about 10⁻⁷ it counts
+        // rounding flips rather than movement, and at (1.5, 0.5) it is still exactly 0 at m ≥ 3162 (slope from
+        // m = 100–1000 only).
         Assert.All(Result.Analysis.Cells, cell =>
         {
             var side = LuoClaims.Side(cell);
@@ -74,18 +80,19 @@ public sealed class LuoPhaseDiagramTests
     [Fact]
     public void Kernel_change_follows_the_linear_side_but_not_every_condensed_cell()
     {
-        // Linear side: every ΔK slope is clearly negative (reduced −0.60 to −3.0), as theory says.
+        // Linear side: every ΔK slope is clearly negative (reduced −0.60 to −2.64; full −0.24 to −3.47), as theory says.
         foreach (var cell in Result.Analysis.Cells.Where(cell => LuoClaims.Side(cell) == TheorySide.Linear))
         {
             Assert.True(cell.KernelChangeFit!.Slope < -PhaseAnalyzer.CriticalSlope, $"{cell.Label}: s(ΔK) = {cell.KernelChangeFit.Slope:0.###}");
         }
 
         // Condensed side: what does not reproduce. At (−½, 1.5) RD_w grows (s = +0.49) but ΔK shrinks with width
-        // (reduced s(ΔK) = −0.20 [−0.35, −0.05]; full: the same at (−½, 1.25), (−¼, 1.25) and (−½, 1.5)), so
+        // (reduced s(ΔK) = −0.20 [−0.35, −0.04]; full: the same at (−½, 1.25), (−¼, 1.25) and (−½, 1.5)), so
         // ΔK does not follow RD_w next to the γ′ < 0 leg. At (0, 1.5) it does (s(ΔK) = +0.32).
         Assert.True(Result.LuoCell(0, 1.5).KernelChangeFit!.Slope > PhaseAnalyzer.CriticalSlope);
         Assert.True(Result.LuoCell(-0.5, 1.5).KernelChangeFit!.Slope < 0);
-        // Share of off-boundary cells that agree: reduced 8/9, full 43/46; the claim asks for 85%.
+        // Share of off-boundary cells that agree: reduced 8/9, full 44/47 (the 48th, (1.5, 0.5), has ΔK exactly 0 at
+        // m ≥ 1000 and no slope); the claim asks for 85%.
         Assert.InRange(Result.Claim("luo.kernel-side").MeasuredValue, LuoClaims.SideAgreement, 1);
     }
 }

@@ -28,6 +28,7 @@ public sealed class PaperRecognitionTests
             Assert.Contains("<h2>Paper claims</h2>", html, StringComparison.Ordinal);
             Assert.Contains("id=\"claim-chizat.rdw-exponent\"", html, StringComparison.Ordinal);
             Assert.Contains("Figure C1.", html, StringComparison.Ordinal);
+            Assert.Contains("Figure C3. Function-space distance to the linearized model", html, StringComparison.Ordinal);
             Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
             using var json = JsonDocument.Parse(File.ReadAllText(files.Json));
             var claims = json.RootElement.GetProperty("claims");

@@ -117,7 +117,7 @@ internal static class LuoClaims
 
     private static string Where(PhaseCell? cell) => cell is null ? "the sweep has no such cell" : "cell " + cell.Label;
 
-    private static string Unmeasurable(int count) => count == 0 ? string.Empty : $"{count} cells without a slope (RD_w below float32 resolution or too few widths) are left out; ";
+    private static string Unmeasurable(int count) => count == 0 ? string.Empty : $"{count} {(count == 1 ? "cell" : "cells")} without a slope (too few widths with a nonzero value: RD_w and ΔK are read from the float32 copy of the weights the kernels use, which stays exactly as it was where training moves a weight by less than its float32 rounding step) are left out; ";
 
     private static string SlopeList(IEnumerable<PhaseCell> cells)
     {
