@@ -119,6 +119,21 @@ public static class NtkGram
         return Math.Max(estimate, 0);
     }
 
+    /// <summary>‖A − B‖_F / ‖B‖_F for parameters kept in float64 against their float32 start.</summary>
+    public static double RelativeChange(ReadOnlySpan<double> current, ReadOnlySpan<float> initial)
+    {
+        double difference = 0;
+        double reference = 0;
+        for (var i = 0; i < current.Length; i++)
+        {
+            var delta = current[i] - initial[i];
+            difference += delta * delta;
+            reference += (double)initial[i] * initial[i];
+        }
+
+        return reference > 0 ? Math.Sqrt(difference / reference) : double.NaN;
+    }
+
     /// <summary>‖A − B‖_F / ‖B‖_F.</summary>
     public static double RelativeChange(ReadOnlySpan<float> current, ReadOnlySpan<float> initial)
     {

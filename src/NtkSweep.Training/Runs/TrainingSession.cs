@@ -634,8 +634,9 @@ public sealed class TrainingSession
         var alignmentEnd = NtkGram.CenteredAlignment(finalKernel, data.TrainTargets, sampleCount);
 
         var initial = InitialParameters;
-        var rdA = NtkGram.RelativeChange(OutputWeights, initial[..paddedWidth]);
-        var rdW = NtkGram.RelativeChange(InputWeights, initial[paddedWidth..]);
+        // From the float64 master: far in the lazy regime a weight moves by less than its float32 rounding step.
+        var rdA = NtkGram.RelativeChange(Master[..paddedWidth], initial[..paddedWidth]);
+        var rdW = NtkGram.RelativeChange(Master[paddedWidth..], initial[paddedWidth..]);
 
         double linearLoss = 0;
         double linearDistance = 0;
