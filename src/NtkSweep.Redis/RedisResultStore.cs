@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NtkSweep.Redis.Queue;
+using NtkSweep.Sweeps.Runs;
+using NtkSweep.Sweeps.Store;
+using NtkSweep.Training.Runs;
+using NtkSweep.Training.Specs;
+using StackExchange.Redis;
+
+namespace NtkSweep.Redis;
+
+/// <summary>
+/// The result store of the distributed mode: the same StoredRunJson records as the directory store, as fields of one
+/// Redis hash (<c>P:results</c>), so a report reads the same data whichever mode produced it. Workers do not write
+/// through <see cref="PutResult"/>: they commit with the fenced script in <see cref="RedisRunQueue"/>, which writes
+/// the same record together with the run's state.
+/// </summary>
+public sealed class RedisResultStore : IResultStore
+{
+    private readonly IDatabase database;
+    private readonly RedisKeys keys;
+    private readonly ILogger logger;
+
+    public RedisResultStore(IDatabase database, RedisKeys keys, string location, ILogger? logger = null)
+    {
+        this.database = database;
+        this.keys = keys;
+        Location = location;
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    public string Location { get; }
+
+    public StoredRun? TryGet(string key) => Parse(key, database.HashGet(keys.Results, key));
+
+    /// <summary>The stored runs for many keys in one round trip; keys without a (readable) record are left out.</summary>
+    public IReadOnlyList<StoredRun> GetMany(IReadOnlyList<string> runKeys)
+    {
+        var runs = new List<StoredRun>(runKeys.Count);
+        const int Batch = 512;
+        for (var start = 0; start < runKeys.Count; start += Batch)
+        {
+            var slice = runKeys.Skip(start).Take(Batch).ToArray();
+            var values = database.HashGet(keys.Results, slice.Select(key => (RedisValue)key).ToArray());
+            for (var index = 0; index < slice.Length; index++)
+            {
+                if (Parse(slice[index], values[index]) is { } run)
+                {
+                    runs.Add(run);
+                }
+            }
+        }
+
+        return runs;
+    }
+
+    public void PutResult(string key, RunResult result) => Put(StoredRun.FromResult(key, result));
+
+    public void PutFailure(string key, RunSpec spec, string error) => Put(StoredRun.FromError(key, spec, error));
+
+    public void ForgetFailure(string key)
+    {
+        if (TryGet(key) is { State: RunState.Failed })
+        {
+            database.HashDelete(keys.Results, key);
+            database.KeyDelete(keys.Run(key));
+        }
+    }
+
+    public IReadOnlyList<StoredRun> ReadAll()
+    {
+        var runs = new List<StoredRun>();
+        foreach (var entry in database.HashScan(keys.Results, pageSize: 500))
+        {
+            if (Parse(entry.Name!, entry.Value) is { } run)
+            {
+                runs.Add(run);
+            }
+        }
+
+        return runs.OrderBy(run => run.Key, StringComparer.Ordinal).ToArray();
+    }
+
+    public void SaveSweepManifest(SweepManifest manifest)
+    {
+        var json = JsonSerializer.Serialize(new ManifestRecord(manifest.Name, manifest.SourceText, manifest.Keys.ToArray()), ManifestOptions);
+        database.StringSet(keys.Manifest(manifest.Name), json);
+        database.SetAdd(keys.Sweeps, manifest.Name);
+    }
+
+    public IReadOnlyList<SweepManifest> ReadSweepManifests()
+    {
+        var manifests = new List<SweepManifest>();
+        foreach (var name in database.SetMembers(keys.Sweeps).Select(value => (string)value!).Order(StringComparer.Ordinal))
+        {
+            if (ReadSweepManifest(name) is { } manifest)
+            {
+                manifests.Add(manifest);
+            }
+        }
+
+        return manifests;
+    }
+
+    public SweepManifest? ReadSweepManifest(string name)
+    {
+        var text = (string?)database.StringGet(keys.Manifest(name));
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var record = JsonSerializer.Deserialize<ManifestRecord>(text, ManifestOptions);
+            return record is null ? null : new SweepManifest(record.Name, record.SourceText, record.Keys);
+        }
+        catch (JsonException error)
+        {
+            logger.LogWarning("Sweep manifest {Sweep} in Redis is unreadable: {Reason}", name, error.Message);
+            return null;
+        }
+    }
+
+    private void Put(StoredRun run)
+    {
+        var record = StoredRunJson.Write(run);
+        var transaction = database.CreateTransaction();
+        _ = transaction.HashSetAsync(keys.Results, run.Key, record);
+        _ = transaction.HashSetAsync(keys.Run(run.Key), [new HashEntry("state", StoredRunJson.StateName(run.State)), new HashEntry("spec", run.Spec.ToCanonicalJson())]);
+        transaction.Execute();
+    }
+
+    private StoredRun? Parse(string key, RedisValue value)
+    {
+        if (value.IsNull)
+        {
+            return null;
+        }
+
+        try
+        {
+            return StoredRunJson.Parse(value!, key);
+        }
+        catch (InvalidDataException error)
+        {
+            logger.LogWarning("Run {RunId}: record in Redis is unreadable ({Reason}); it is ignored", key, error.Message);
+            return null;
+        }
+    }
+
+    private static readonly JsonSerializerOptions ManifestOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private sealed record ManifestRecord(string Name, string SourceText, string[] Keys);
+}
