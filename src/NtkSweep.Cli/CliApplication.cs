@@ -11,6 +11,8 @@ public static class CliApplication
 {
     public const int UsageErrorExitCode = 2;
 
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(60);
+
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("NtkSweep: where the NTK (lazy) regime ends and feature learning begins, at scale.");
@@ -35,7 +37,13 @@ public static class CliApplication
 
         try
         {
-            return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parseResult.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                // SIGTERM/Ctrl-C cancel the command's token; a worker then checkpoints and releases its runs. Give that
+                // time to finish (the Kubernetes grace period is 90 s) before the process is ended regardless.
+                ProcessTerminationTimeout = ShutdownGrace,
+            });
         }
         catch (Exception error) when (UsageErrors.TryDescribe(error, out var message))
         {
