@@ -21,6 +21,7 @@ internal sealed class RedisCommandOptions
     private readonly Option<string> keyPrefix = new("--key-prefix") { Description = "Prefix of every key, to isolate deployments (default: ntksweep:)." };
     private readonly Option<double?> leaseSeconds = new("--lease-seconds") { Description = "Lease length: a dead worker's runs are reclaimed after this (default: 30)." };
     private readonly Option<int?> checkpointSteps = new("--checkpoint-steps") { Description = "Training steps between checkpoints saved to Redis (default: 2000)." };
+    private readonly Option<double?> checkpointSeconds = new("--checkpoint-seconds") { Description = "Least time between two checkpoints of a run; shorter runs never checkpoint (default: 0)." };
     private readonly Option<int?> maxAttempts = new("--max-attempts") { Description = "Attempts before a run is marked failed (default: 3)." };
     private readonly Option<double?> pollSeconds = new("--poll-seconds") { Description = "How often an idle worker looks for work (default: 0.5)." };
 
@@ -37,6 +38,7 @@ internal sealed class RedisCommandOptions
         {
             command.Options.Add(leaseSeconds);
             command.Options.Add(checkpointSteps);
+            command.Options.Add(checkpointSeconds);
             command.Options.Add(maxAttempts);
             command.Options.Add(pollSeconds);
         }
@@ -60,6 +62,7 @@ internal sealed class RedisCommandOptions
         options.KeyPrefix = parseResult.GetValue(keyPrefix) ?? options.KeyPrefix;
         options.LeaseSeconds = parseResult.GetValue(leaseSeconds) ?? options.LeaseSeconds;
         options.CheckpointSteps = parseResult.GetValue(checkpointSteps) ?? options.CheckpointSteps;
+        options.CheckpointSeconds = parseResult.GetValue(checkpointSeconds) ?? options.CheckpointSeconds;
         options.MaxAttempts = parseResult.GetValue(maxAttempts) ?? options.MaxAttempts;
         options.PollSeconds = parseResult.GetValue(pollSeconds) ?? options.PollSeconds;
         var problems = options.Validate();

@@ -45,6 +45,12 @@ public sealed class RedisOptions
     /// <summary>Accepted training steps between checkpoints saved to Redis.</summary>
     public int CheckpointSteps { get; set; } = 2000;
 
+    /// <summary>
+    /// Least time between two checkpoints of a run: a run shorter than this never checkpoints (a crash costs it at most
+    /// this much work), which keeps short runs free of Redis writes. 0 checkpoints every <see cref="CheckpointSteps"/>.
+    /// </summary>
+    public double CheckpointSeconds { get; set; }
+
     /// <summary>Attempts (failures or crashed owners) after which a run is marked failed with its last error.</summary>
     public int MaxAttempts { get; set; } = 3;
 
@@ -119,6 +125,11 @@ public sealed class RedisOptions
         if (!double.IsFinite(LeaseSeconds) || LeaseSeconds < 0.5 || LeaseSeconds > 3600)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"lease seconds must be between 0.5 and 3600 (got {LeaseSeconds})"));
+        }
+
+        if (!double.IsFinite(CheckpointSeconds) || CheckpointSeconds < 0)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"checkpoint seconds must be 0 or more (got {CheckpointSeconds})"));
         }
 
         if (CheckpointSteps < 1)

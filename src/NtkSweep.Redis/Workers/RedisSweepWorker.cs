@@ -29,7 +29,6 @@ public sealed class RedisSweepWorker
     private readonly RunTrainer train;
     private readonly ILogger logger;
     private readonly ConcurrentDictionary<string, ActiveRun> active = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim slotFreed = new(0);
     private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
 
     public RedisSweepWorker(RedisOptions options, int concurrency, KernelPath kernelPath, ILogger logger, RunTrainer? train = null)
@@ -88,42 +87,15 @@ public sealed class RedisSweepWorker
 
         using var renewing = new CancellationTokenSource();
         var renewLoop = Task.Run(() => RenewLoopAsync(queue, membership, renewing.Token), CancellationToken.None);
-        var runTasks = new List<Task>();
-        var backoff = new Backoff();
+
+        // One long-running loop per slot: it claims its next run itself as soon as the last one is committed, so no
+        // hand-off to a dispatcher (which the training threads would starve of CPU) sits between two runs.
+        var slots = Enumerable.Range(0, concurrency)
+            .Select(slot => Task.Factory.StartNew(() => SlotLoop(queue, stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                runTasks.RemoveAll(task => task.IsCompleted);
-                var tookOne = false;
-                if (active.Count < concurrency)
-                {
-                    try
-                    {
-                        tookOne = TryStartOne(queue, runTasks, stoppingToken);
-                        backoff.Reset();
-                    }
-                    catch (Exception error) when (error is RedisException or TimeoutException)
-                    {
-                        var delay = backoff.Next();
-                        logger.LogWarning("Worker {WorkerId}: Redis unavailable ({Reason}); retrying in {DelaySeconds:0.0} s", WorkerId, error.Message, delay.TotalSeconds);
-                        await DelayQuietly(delay, stoppingToken).ConfigureAwait(false);
-                        continue;
-                    }
-                }
-
-                if (!tookOne)
-                {
-                    try
-                    {
-                        await slotFreed.WaitAsync(options.Poll, stoppingToken).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-                }
-            }
+            await Task.WhenAll(slots).ConfigureAwait(false);
         }
         finally
         {
@@ -133,7 +105,7 @@ public sealed class RedisSweepWorker
                 run.Stop();
             }
 
-            await Task.WhenAll(runTasks).ConfigureAwait(false);
+            await Task.WhenAll(slots).ConfigureAwait(false);
             await renewing.CancelAsync().ConfigureAwait(false);
             await renewLoop.ConfigureAwait(false);
             try
@@ -146,6 +118,38 @@ public sealed class RedisSweepWorker
             }
 
             logger.LogInformation("Worker {WorkerId} stopped after committing {Committed} runs", WorkerId, committed);
+        }
+    }
+
+    /// <summary>Claims and trains runs one after another until the worker stops; waits a poll interval when idle.</summary>
+    private void SlotLoop(RedisRunQueue queue, CancellationToken stoppingToken)
+    {
+        var backoff = new Backoff();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            ActiveRun? run;
+            bool tookEntry;
+            try
+            {
+                tookEntry = TryClaimOne(queue, stoppingToken, out run);
+                backoff.Reset();
+            }
+            catch (Exception error) when (error is RedisException or TimeoutException)
+            {
+                var delay = backoff.Next();
+                logger.LogWarning("Worker {WorkerId}: Redis unavailable ({Reason}); retrying in {DelaySeconds:0.0} s", WorkerId, error.Message, delay.TotalSeconds);
+                stoppingToken.WaitHandle.WaitOne(delay);
+                continue;
+            }
+
+            if (run is not null)
+            {
+                Execute(queue, run);
+            }
+            else if (!tookEntry)
+            {
+                stoppingToken.WaitHandle.WaitOne(options.Poll);
+            }
         }
     }
 
@@ -173,8 +177,13 @@ public sealed class RedisSweepWorker
         return null;
     }
 
-    private bool TryStartOne(RedisRunQueue queue, List<Task> runTasks, CancellationToken stoppingToken)
+    /// <summary>
+    /// Takes the next stream entry and claims its run: true with a run to train, true without one when the entry
+    /// needed no work (finished, missing, or still leased), false when there was no entry at all.
+    /// </summary>
+    private bool TryClaimOne(RedisRunQueue queue, CancellationToken stoppingToken, out ActiveRun? run)
     {
+        run = null;
         // Reclaim only entries idle for longer than a lease plus a margin, so that the lease key (renewed in the same
         // script as the entry) has surely expired and the claim does not bounce off a live owner.
         var entry = queue.TryTakeEntry(WorkerId, options.Lease + TimeSpan.FromMilliseconds(250));
@@ -187,9 +196,8 @@ public sealed class RedisSweepWorker
         switch (outcome.Status)
         {
             case ClaimStatus.Claimed:
-                var run = new ActiveRun(outcome.Run!, stoppingToken);
+                run = new ActiveRun(outcome.Run!, stoppingToken);
                 active[run.Claim.Key] = run;
-                runTasks.Add(Task.Factory.StartNew(() => Execute(queue, run), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
                 return true;
             case ClaimStatus.Finished:
             case ClaimStatus.Missing:
@@ -259,14 +267,16 @@ public sealed class RedisSweepWorker
         {
             active.TryRemove(claim.Key, out _);
             run.Dispose();
-            slotFreed.Release();
         }
     }
 
     private RunResult Train(RedisRunQueue queue, ActiveRun run, RunSpec spec)
     {
         var claim = run.Claim;
-        var checkpoints = new CheckpointOptions(options.CheckpointSteps, bytes => SaveCheckpoint(queue, run, bytes));
+        var checkpoints = new CheckpointOptions(options.CheckpointSteps, bytes => SaveCheckpoint(queue, run, bytes))
+        {
+            MinimumInterval = TimeSpan.FromSeconds(options.CheckpointSeconds),
+        };
         var resumeFrom = claim.Checkpoint;
         if (resumeFrom is not null)
         {

@@ -6,6 +6,12 @@ namespace NtkSweep.Training.Runs;
 public sealed record CheckpointOptions(int EverySteps, Action<byte[]> Save)
 {
     public int EverySteps { get; } = EverySteps >= 1 ? EverySteps : throw new ArgumentOutOfRangeException(nameof(EverySteps), "Checkpoints need at least one step between them.");
+
+    /// <summary>
+    /// Periodic checkpoints closer than this to the previous one (or to the start) are skipped, so that short runs
+    /// are not slowed by checkpoints they would never need; the one taken on cancellation is always saved.
+    /// </summary>
+    public TimeSpan MinimumInterval { get; init; } = TimeSpan.Zero;
 }
 
 /// <summary>A checkpoint that cannot continue this session: another spec, another kernel path, or damaged bytes.</summary>

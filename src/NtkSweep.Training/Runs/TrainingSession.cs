@@ -200,6 +200,7 @@ public sealed class TrainingSession
         var clock = Stopwatch.StartNew();
         var status = RunStatus.Budget;
         var stopReason = StopReason.StepBudget;
+        var lastCheckpoint = Stopwatch.GetTimestamp();
         if (curveCount == 0)
         {
             RecordCurve();
@@ -287,9 +288,12 @@ public sealed class TrainingSession
             }
 
             metricTicks += Stopwatch.GetTimestamp() - measureStart;
-            if (checkpoints is not null && step % checkpoints.EverySteps == 0)
+            // No checkpoint at the last step: the run ends there and its result is committed instead.
+            if (checkpoints is not null && step % checkpoints.EverySteps == 0 && step < spec.MaxSteps
+                && Stopwatch.GetElapsedTime(lastCheckpoint) >= checkpoints.MinimumInterval)
             {
                 checkpoints.Save(CaptureCheckpoint());
+                lastCheckpoint = Stopwatch.GetTimestamp();
             }
         }
 

@@ -2,11 +2,12 @@
 # Dispatch overhead of the distributed mode (a benchmark, not a test): the same 2,000 short runs in local mode
 # (`run --workers 2`) and through Redis (`submit` + one `worker --concurrency 2`), each on a fresh store, reporting
 # wall time and CPU time (user+sys of the ntksweep processes, plus redis-server's). Loopback only; cleans up.
-# Usage: bash tests/NtkSweep.Redis.Tests/Benchmarks/dispatch-overhead.sh [RUNS_PER_SEED_AXIS=100] [SEEDS=20]
+# Usage: bash tests/NtkSweep.Redis.Tests/Benchmarks/dispatch-overhead.sh [RUNS_PER_SEED_AXIS=100] [SEEDS=20] [MAX_STEPS=2000]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 points=${1:-100}
 seeds=${2:-20}
+max_steps=${3:-2000}
 flock /tmp/ntksweep-build.lock dotnet build src/NtkSweep.Cli -c Release -v q >/dev/null
 ntk=(dotnet src/NtkSweep.Cli/bin/Release/net10.0/ntksweep.dll)
 work=$(mktemp -d)
@@ -16,7 +17,7 @@ redis_pid=$!
 trap 'kill "$redis_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 cat > "$work/bench.yaml" <<YAML
 name: bench
-fixed: {data: luo1d, antisymmetric: true, width: 32, maxSteps: 2000, lossTolerance: 0}
+fixed: {data: luo1d, antisymmetric: true, width: 32, maxSteps: $max_steps, lossTolerance: 0}
 axes:
   gamma: {linspace: [0.5, 1.5, $points]}
 seeds: $seeds
@@ -29,7 +30,7 @@ until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.1; done
 read -r local_wall local_user local_sys < "$work/local.time"
 
 redis_before=$(ticks "$redis_pid")
-/usr/bin/time -o "$work/worker.time" -f "%U %S" "${ntk[@]}" worker --redis "127.0.0.1:$port" --concurrency 2 --poll-seconds 0.1 >"$work/worker.log" 2>&1 &
+/usr/bin/time -o "$work/worker.time" -f "%U %S" "${ntk[@]}" worker --redis "127.0.0.1:$port" --concurrency 2 --poll-seconds 0.1 --checkpoint-seconds 10 >"$work/worker.log" 2>&1 &
 time_pid=$!
 sleep 2
 start=$(date +%s.%N)
