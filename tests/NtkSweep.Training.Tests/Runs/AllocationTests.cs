@@ -25,12 +25,13 @@ public sealed class AllocationTests
         var shortSpec = new RunSpecBuilder(builder).Set("maxSteps", 50).Build();
         var longSpec = new RunSpecBuilder(builder).Set("maxSteps", 1000).Build();
 
-        // Warm up JIT, tiering and statics on this thread first, with both lengths, so that a method promoted to
-        // tier 1 halfway through the long run does not show up as allocation by the step loop.
+        // Warm up JIT, tiering and statics on this thread first, with both lengths. Then take the least of three
+        // measurements of each: the runtime occasionally allocates a few KB on this thread for its own reasons (tier-up,
+        // statics), which only ever adds, while an allocation in the step loop would show in every repeat.
         MeasureRun(shortSpec, path);
         MeasureRun(longSpec, path);
-        var (shortBytes, shortResult) = MeasureRun(shortSpec, path);
-        var (longBytes, longResult) = MeasureRun(longSpec, path);
+        var (shortBytes, shortResult) = Enumerable.Range(0, 3).Select(_ => MeasureRun(shortSpec, path)).MinBy(measured => measured.Bytes);
+        var (longBytes, longResult) = Enumerable.Range(0, 3).Select(_ => MeasureRun(longSpec, path)).MinBy(measured => measured.Bytes);
 
         Assert.Equal(50, shortResult.Steps);
         Assert.Equal(1000, longResult.Steps);
