@@ -60,7 +60,7 @@ internal static class ReportCsvWriter
         header.AddRange(
         [
             "width", "seed", "steps", "trainLoss", "testLoss", "initialTrainLoss", "rdW", "rdA", "kernelChange", "alignmentStart", "alignmentEnd",
-            "linearizedTestLoss", "linearizationGap", "farMass", "condensation", "decayBudget", "finalStepSize",
+            "linearizedTestLoss", "linearizationGap", "linearizationDistance", "farMass", "condensation", "decayBudget", "finalStepSize",
             "alpha", "beta1", "beta2", "gamma", "gammaPrime", "kernelPath", "wallSeconds",
         ]);
         var builder = new StringBuilder();
@@ -83,7 +83,7 @@ internal static class ReportCsvWriter
             row.Add(ReportText.Integer((long)stored.Spec.Seed));
             if (result is null)
             {
-                row.AddRange(Enumerable.Repeat(string.Empty, 22));
+                row.AddRange(Enumerable.Repeat(string.Empty, 23));
             }
             else
             {
@@ -94,7 +94,7 @@ internal static class ReportCsvWriter
                     ReportText.Machine(result.RdW), ReportText.Machine(result.RdA), ReportText.Machine(result.KernelChange),
                     ReportText.Machine(result.AlignmentStart), ReportText.Machine(result.AlignmentEnd),
                     ReportText.Machine(result.LinearizedTestLoss), ReportText.Machine(result.LinearizationGap),
-                    ReportText.Machine(result.FarMass), ReportText.Machine(result.Condensation), ReportText.Machine(result.DecayBudget),
+                    ReportText.Machine(result.LinearizationDistance), ReportText.Machine(result.FarMass), ReportText.Machine(result.Condensation), ReportText.Machine(result.DecayBudget),
                     ReportText.Machine(result.FinalStepSize), ReportText.Machine(result.Alpha), ReportText.Machine(result.Beta1),
                     ReportText.Machine(result.Beta2), ReportText.Machine(result.Gamma), ReportText.Machine(result.GammaPrime),
                     Training.Kernels.KernelSelector.ToName(result.KernelPath), ReportText.Machine(result.WallSeconds),
