@@ -348,8 +348,8 @@ public sealed class TrainingSession
                 writer.Write(curve[i].TestLoss);
             }
 
-            WriteDoubles(writer, Master);
-            WriteFloats(writer, linearCoefficients);
+            WriteValues<double>(writer, Master);
+            WriteValues<float>(writer, linearCoefficients);
         }
 
         return stream.ToArray();
@@ -401,9 +401,9 @@ public sealed class TrainingSession
                 curve[i] = new LossPoint(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble());
             }
 
-            ReadDoubles(reader, Master);
+            ReadValues<double>(reader, Master);
             RoundMasterToParameters();
-            ReadFloats(reader, linearCoefficients);
+            ReadValues<float>(reader, linearCoefficients);
         }
         catch (EndOfStreamException error)
         {
@@ -415,33 +415,15 @@ public sealed class TrainingSession
 
     private const int CheckpointMagic = 0x324B544E; // "NTK2"
 
-    private static void WriteDoubles(BinaryWriter writer, ReadOnlySpan<double> values)
+    private static void WriteValues<T>(BinaryWriter writer, ReadOnlySpan<T> values)
+        where T : unmanaged
     {
         writer.Write(values.Length);
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
     }
 
-    private static void ReadDoubles(BinaryReader reader, Span<double> destination)
-    {
-        if (reader.ReadInt32() != destination.Length)
-        {
-            throw new CheckpointMismatchException("the checkpoint's buffers do not match this run's shapes");
-        }
-
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination);
-        if (reader.Read(bytes) != bytes.Length)
-        {
-            throw new EndOfStreamException();
-        }
-    }
-
-    private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
-    {
-        writer.Write(values.Length);
-        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
-    }
-
-    private static void ReadFloats(BinaryReader reader, Span<float> destination)
+    private static void ReadValues<T>(BinaryReader reader, Span<T> destination)
+        where T : unmanaged
     {
         if (reader.ReadInt32() != destination.Length)
         {
