@@ -15,6 +15,10 @@ public static class ClaimMath
     public const double ExponentAllowance = 0.15;
 
     /// <summary>Reproduced when |measured − predicted| ≤ 95% half-interval + <see cref="ExponentAllowance"/>.</summary>
+    /// <summary>Inconclusive without a finite measurement; otherwise reproduced exactly when the claim holds.</summary>
+    public static ClaimVerdict Verdict(double measured, bool holds) =>
+        !double.IsFinite(measured) ? ClaimVerdict.Inconclusive : holds ? ClaimVerdict.Reproduced : ClaimVerdict.NotReproduced;
+
     public static ClaimVerdict ExponentVerdict(SlopeFit? fit, double predicted)
     {
         if (fit is null || !double.IsFinite(fit.Slope))

@@ -59,7 +59,7 @@ internal static class GeigerClaims
             MeasuredValue = ratio,
             MeasuredText = $"spread ratio {ReportText.Number(ratio, 3)}",
             Rule = $"reproduced if the spread of log α_G*·√m across widths is at most {ClaimMath.Format(CollapseRatio)} × the spread of log α_G*",
-            Verdict = !double.IsFinite(ratio) ? ClaimVerdict.Inconclusive : ratio <= CollapseRatio ? ClaimVerdict.Reproduced : ClaimVerdict.NotReproduced,
+            Verdict = ClaimMath.Verdict(ratio, ratio <= CollapseRatio),
             Evidence = double.IsFinite(ratio)
                 ? $"α_G* spans {ReportText.Number(rawSpread, 3)} decades across widths, α_G*·√m spans {ReportText.Number(scaledSpread, 3)} (ratio {ReportText.Number(ratio, 3)})"
                 : "fewer than two widths have a crossing",

@@ -53,7 +53,7 @@ internal static class ZhouGeClaims
             MeasuredValue = worst,
             MeasuredText = double.IsFinite(worst) ? $"largest |mass/|a*| − 1| = {ReportText.Number(worst, 3)}" : ReportText.Dash,
             Rule = $"reproduced if every cluster mass is within ±{ClaimMath.Format(100 * MassTolerance)}% of |a*_i| in every cell with budget ≥ {ClaimMath.Format(SufficientBudget)}",
-            Verdict = double.IsFinite(worst) ? worst <= MassTolerance ? ClaimVerdict.Reproduced : ClaimVerdict.NotReproduced : ClaimVerdict.Inconclusive,
+            Verdict = ClaimMath.Verdict(worst, worst <= MassTolerance),
             Evidence = double.IsFinite(worst) ? $"largest deviation {ReportText.Number(100 * worst, 3)}%; " + MassList(decayed) : "no cell with enough decay",
         });
 
@@ -67,7 +67,7 @@ internal static class ZhouGeClaims
             MeasuredValue = farWithDecay,
             MeasuredText = $"largest far mass {ReportText.Number(farWithDecay, 3)}",
             Rule = $"reproduced if the far-mass fraction is below {ClaimMath.Format(FarMassLimit)} in every cell with budget ≥ {ClaimMath.Format(SufficientBudget)}",
-            Verdict = double.IsFinite(farWithDecay) ? farWithDecay < FarMassLimit ? ClaimVerdict.Reproduced : ClaimVerdict.NotReproduced : ClaimVerdict.Inconclusive,
+            Verdict = ClaimMath.Verdict(farWithDecay, farWithDecay < FarMassLimit),
             Evidence = "far mass " + FarList(decayed),
         });
 
@@ -82,7 +82,7 @@ internal static class ZhouGeClaims
             MeasuredValue = lazyFar,
             MeasuredText = $"smallest far mass {ReportText.Number(lazyFar, 3)}",
             Rule = $"reproduced if the far-mass fraction exceeds {ClaimMath.Format(LazyFarMass)} in every lazy cell without decay",
-            Verdict = double.IsFinite(lazyFar) ? lazyFar > LazyFarMass ? ClaimVerdict.Reproduced : ClaimVerdict.NotReproduced : ClaimVerdict.Inconclusive,
+            Verdict = ClaimMath.Verdict(lazyFar, lazyFar > LazyFarMass),
             Evidence = "far mass " + FarList(lazyWithout) + "; rich starts without decay: " + FarList(cells.Where(cell => Decay(cell) == 0 && IsRich(cell))),
         });
 
@@ -115,7 +115,7 @@ internal static class ZhouGeClaims
             MeasuredValue = lossRatio,
             MeasuredText = $"ratio {ReportText.Number(lossRatio, 3)}",
             Rule = "reproduced if the best lazy-start test loss with budget ≥ 1 is below the one without decay",
-            Verdict = double.IsFinite(lossRatio) ? lossRatio < 1 ? ClaimVerdict.Reproduced : ClaimVerdict.NotReproduced : ClaimVerdict.Inconclusive,
+            Verdict = ClaimMath.Verdict(lossRatio, lossRatio < 1),
             Evidence = $"lazy start: test loss {ReportText.Number(lossWithout, 3)} without decay, {ReportText.Number(lossWith, 3)} with (ratio {ReportText.Number(lossRatio, 3)})",
         });
 
