@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using NtkSweep.Redis.Queue;
 using NtkSweep.Sweeps.Runs;
 using NtkSweep.Sweeps.Store;
 using NtkSweep.Training.Runs;
@@ -11,10 +10,9 @@ using StackExchange.Redis;
 namespace NtkSweep.Redis;
 
 /// <summary>
-/// The result store of the distributed mode: the same StoredRunJson records as the directory store, as fields of one
-/// Redis hash (<c>P:results</c>), so a report reads the same data whichever mode produced it. Workers do not write
-/// through <see cref="PutResult"/>: they commit with the fenced script in <see cref="RedisRunQueue"/>, which writes
-/// the same record together with the run's state.
+/// The result store of the cluster: the same StoredRunJson records as the directory store, as fields of one Redis
+/// hash (<c>P:results</c>), so a report reads the same data whichever mode produced it. A commit is a transaction
+/// conditioned on the field being absent (or holding a failure), so a run key is committed once.
 /// </summary>
 public sealed class RedisResultStore : IResultStore
 {
@@ -35,7 +33,7 @@ public sealed class RedisResultStore : IResultStore
     public StoredRun? TryGet(string key) => Parse(key, database.HashGet(keys.Results, key));
 
     /// <summary>The stored runs for many keys in one round trip; keys without a (readable) record are left out.</summary>
-    public IReadOnlyList<StoredRun> GetMany(IReadOnlyList<string> runKeys)
+    public IReadOnlyList<StoredRun> GetMany(IReadOnlyCollection<string> runKeys)
     {
         var runs = new List<StoredRun>(runKeys.Count);
         const int Batch = 512;
@@ -55,6 +53,35 @@ public sealed class RedisResultStore : IResultStore
         return runs;
     }
 
+    public bool TryCommit(StoredRun run)
+    {
+        if (!run.IsFinished)
+        {
+            throw new ArgumentException("only a finished run is committed", nameof(run));
+        }
+
+        var record = StoredRunJson.Write(run);
+        while (true)
+        {
+            var current = database.HashGet(keys.Results, run.Key);
+            if (!current.IsNull && Parse(run.Key, current) is { IsFinished: true })
+            {
+                return false;
+            }
+
+            var transaction = database.CreateTransaction();
+            transaction.AddCondition(current.IsNull ? Condition.HashNotExists(keys.Results, run.Key) : Condition.HashEqual(keys.Results, run.Key, current));
+            _ = transaction.HashSetAsync(keys.Results, run.Key, record);
+            _ = transaction.HashIncrementAsync(keys.Commits, run.Key);
+            if (transaction.Execute())
+            {
+                return true;
+            }
+
+            // Someone wrote the field between the read and the write: look again.
+        }
+    }
+
     public void PutResult(string key, RunResult result) => Put(StoredRun.FromResult(key, result));
 
     public void PutFailure(string key, RunSpec spec, string error) => Put(StoredRun.FromError(key, spec, error));
@@ -64,7 +91,6 @@ public sealed class RedisResultStore : IResultStore
         if (TryGet(key) is { State: RunState.Failed })
         {
             database.HashDelete(keys.Results, key);
-            database.KeyDelete(keys.Run(key));
         }
     }
 
@@ -123,14 +149,7 @@ public sealed class RedisResultStore : IResultStore
         }
     }
 
-    private void Put(StoredRun run)
-    {
-        var record = StoredRunJson.Write(run);
-        var transaction = database.CreateTransaction();
-        _ = transaction.HashSetAsync(keys.Results, run.Key, record);
-        _ = transaction.HashSetAsync(keys.Run(run.Key), [new HashEntry("state", StoredRunJson.StateName(run.State)), new HashEntry("spec", run.Spec.ToCanonicalJson())]);
-        transaction.Execute();
-    }
+    private void Put(StoredRun run) => database.HashSet(keys.Results, run.Key, StoredRunJson.Write(run));
 
     private StoredRun? Parse(string key, RedisValue value)
     {

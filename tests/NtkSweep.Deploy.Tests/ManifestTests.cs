@@ -1,14 +1,39 @@
+using System.CommandLine;
+using System.Globalization;
 using System.Reflection;
 using NtkSweep.Cli;
+using NtkSweep.Grains;
+using NtkSweep.Hosting;
 using NtkSweep.Redis.Connection;
-using NtkSweep.Redis.Coordination;
-using NtkSweep.Redis.Workers;
 using NtkSweep.Training.Kernels;
+using Orleans.Hosting.Kubernetes;
 
 namespace NtkSweep.Deploy.Tests;
 
 public sealed class ManifestTests
 {
+    private const string SiloName = "ntksweep-silo";
+    private const string SubmitName = "ntksweep-submit";
+    private const string RedisName = "ntksweep-redis";
+    private const string ConfigName = "ntksweep-config";
+    private const string ListenOption = "--listen";
+    private const string ConcurrencyOption = "--concurrency";
+
+    /// <summary>
+    /// What Orleans' Kubernetes hosting reads from the environment (the silo's pod, from the downward API): not options
+    /// of the program, so only the silo container may set them.
+    /// </summary>
+    private static readonly (string Name, string FieldPath)[] PodIdentity =
+    [
+        (KubernetesHostingOptions.PodNameEnvironmentVariable, "metadata.name"),
+        (KubernetesHostingOptions.PodNamespaceEnvironmentVariable, "metadata.namespace"),
+        (KubernetesHostingOptions.PodIPEnvironmentVariable, "status.podIP"),
+    ];
+
+    private static readonly string SlotsKey = EnvironmentKey(EngineOptions.SectionName, nameof(EngineOptions.Slots));
+
+    private static readonly string KeyPrefixKey = EnvironmentKey(RedisOptions.SectionName, nameof(RedisOptions.KeyPrefix));
+
     public static TheoryData<string> Overlays => new(RenderedManifests.Overlays);
 
     [Theory]
@@ -18,22 +43,57 @@ public sealed class ManifestTests
         var objects = RenderedManifests.Render(overlay);
         var kinds = objects.Select(item => $"{item.Kind}/{item.Name}").ToHashSet(StringComparer.Ordinal);
 
-        foreach (var expected in new[] { "StatefulSet/ntksweep-redis", "Service/ntksweep-redis", "Deployment/ntksweep-coordinator", "Service/ntksweep-coordinator", "Deployment/ntksweep-worker", "PodDisruptionBudget/ntksweep-worker", "Job/ntksweep-submit", "NetworkPolicy/ntksweep-redis", "ConfigMap/ntksweep-config", "ConfigMap/ntksweep-sweep" })
+        foreach (var expected in new[]
+        {
+            "StatefulSet/ntksweep-redis", "Service/ntksweep-redis",
+            "Deployment/ntksweep-silo", "Service/ntksweep-silo", "PodDisruptionBudget/ntksweep-silo",
+            "ServiceAccount/ntksweep-silo", "Role/ntksweep-silo", "RoleBinding/ntksweep-silo",
+            "Job/ntksweep-submit",
+            "NetworkPolicy/ntksweep-default-deny", "NetworkPolicy/ntksweep-redis", "NetworkPolicy/ntksweep-silo",
+            "ConfigMap/ntksweep-config", "ConfigMap/ntksweep-sweep",
+        })
         {
             Assert.Contains(expected, kinds);
         }
+
+        // The Redis-Streams design's workers, coordinator and KEDA stream trigger are gone with its commands.
+        Assert.DoesNotContain(objects, item => item.Name.Contains("worker", StringComparison.Ordinal) || item.Name.Contains("coordinator", StringComparison.Ordinal));
+        Assert.DoesNotContain(objects, item => ((string?)item.At("apiVersion") ?? string.Empty).StartsWith("keda.sh/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Silos_NeverScaleToZero(string overlay)
+    {
+        var objects = RenderedManifests.Render(overlay);
+        var deployment = Assert.Single(objects, item => item.Kind == "Deployment" && item.Name == SiloName);
+        var autoscaler = objects.SingleOrDefault(item => item.Kind == "HorizontalPodAutoscaler");
+        if (autoscaler is null)
+        {
+            var replicas = Number(deployment.At("spec", "replicas") ?? "1");
+            Assert.True(replicas >= 1, $"{overlay}: {replicas} silo replicas");
+            return;
+        }
+
+        Assert.Equal(SiloName, autoscaler.At("spec", "scaleTargetRef", "name"));
+        var least = Number(autoscaler.At("spec", "minReplicas") ?? "1");
+        Assert.True(least >= 1, $"{overlay}: the autoscaler may scale the silos to {least}");
+
+        // The autoscaler owns the replica count; a count in the Deployment would reset it on every apply.
+        Assert.Null(deployment.At("spec", "replicas"));
     }
 
     [Fact]
-    public void ClusterOverlay_ScalesWorkersWithKeda_OnTheSweepStream()
+    public void ClusterOverlay_ScalesTheSilosOnCpu_WithAPlainHorizontalPodAutoscaler()
     {
-        var scaled = Assert.Single(RenderedManifests.Render("cluster"), item => item.Kind == "ScaledObject");
-        Assert.Equal("ntksweep-worker", scaled.At("spec", "scaleTargetRef", "name"));
-        var trigger = (Dictionary<string, object?>)Yaml.List(scaled.At("spec", "triggers"))[0]!;
-        Assert.Equal("redis-streams", Yaml.At(trigger, "type"));
-        Assert.Equal(NtkSweep.Redis.Queue.RedisKeys.Group, Yaml.At(trigger, "metadata", "consumerGroup"));
-        var prefix = (string)ConfigMapData("cluster")["NTKSWEEP_REDIS__KEYPREFIX"]!;
-        Assert.Equal(new NtkSweep.Redis.Queue.RedisKeys(prefix).Stream("quick").ToString(), Yaml.At(trigger, "metadata", "stream"));
+        var autoscaler = Assert.Single(RenderedManifests.Render("cluster"), item => item.Kind == "HorizontalPodAutoscaler");
+        Assert.Equal("autoscaling/v2", autoscaler.At("apiVersion"));
+        Assert.Equal("Deployment", autoscaler.At("spec", "scaleTargetRef", "kind"));
+        Assert.Equal(SiloName, autoscaler.At("spec", "scaleTargetRef", "name"));
+        var metric = Assert.Single(Yaml.List(autoscaler.At("spec", "metrics")));
+        Assert.Equal("Resource", Yaml.At(metric, "type"));
+        Assert.Equal("cpu", Yaml.At(metric, "resource", "name"));
+        Assert.Equal("Utilization", Yaml.At(metric, "resource", "target", "type"));
     }
 
     [Theory]
@@ -44,6 +104,9 @@ public sealed class ManifestTests
         {
             Assert.Equal("true", Yaml.At(pod, "spec", "securityContext", "runAsNonRoot"));
             Assert.Equal("RuntimeDefault", Yaml.At(pod, "spec", "securityContext", "seccompProfile", "type"));
+
+            // Only the silos talk to the Kubernetes API (Orleans' Kubernetes hosting); no other pod gets a token.
+            AssertField($"{owner.Kind}/{owner.Name} automountServiceAccountToken", owner.Name == SiloName ? "true" : "false", Yaml.At(pod, "spec", "automountServiceAccountToken"));
             foreach (var container in RenderedManifests.Containers(pod))
             {
                 var where = $"{owner.Kind}/{owner.Name} container {container["name"]}";
@@ -62,21 +125,31 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void NtkSweepContainers_RunCommandsTheProgramHas_FromOneImage(string overlay)
+    public void NtkSweepContainers_RunCommandsAndOptionsTheProgramHas_FromOneImage(string overlay)
     {
-        var commands = CliApplication.CreateRootCommand().Subcommands.Select(command => command.Name).ToHashSet(StringComparer.Ordinal);
+        var root = CliApplication.CreateRootCommand();
         var images = new HashSet<string>(StringComparer.Ordinal);
+        var commands = new List<string>();
         foreach (var (owner, pod) in RenderedManifests.PodTemplates(RenderedManifests.Render(overlay)))
         {
             foreach (var container in RenderedManifests.Containers(pod).Where(IsNtkSweep))
             {
                 images.Add((string)container["image"]!);
-                var args = Yaml.List(container["args"]).Cast<string>().ToArray();
-                Assert.True(args.Length > 0 && commands.Contains(args[0]), $"{owner.Name}: '{string.Join(' ', args)}' is not an ntksweep command ({string.Join(", ", commands.Order())})");
+                var where = $"{owner.Kind}/{owner.Name}";
+                Assert.False(container.ContainsKey("command"), $"{where}: a command replaces the image's ntksweep entry point");
+
+                // Parsed as the program parses its command line: unknown commands, unknown options and missing
+                // values are errors.
+                var args = Args(container);
+                var parsed = root.Parse(args);
+                Assert.Empty(parsed.Errors.Select(error => $"{where}: 'ntksweep {string.Join(' ', args)}': {error.Message}").ToArray());
+                Assert.Contains(parsed.CommandResult.Command, root.Subcommands);
+                commands.Add($"{owner.Name}: {parsed.CommandResult.Command.Name}");
             }
         }
 
         Assert.Single(images);
+        Assert.Equal([$"{SiloName}: silo", $"{SubmitName}: submit"], commands.Order(StringComparer.Ordinal).ToArray());
     }
 
     [Theory]
@@ -86,7 +159,7 @@ public sealed class ManifestTests
         var bound = BoundEnvironmentKeys();
         var objects = RenderedManifests.Render(overlay);
         var used = new List<(string Where, string Key)>();
-        used.AddRange(ConfigMapData(overlay).Keys.Select(key => ("ConfigMap ntksweep-config", key)));
+        used.AddRange(ConfigMapData(objects).Keys.Select(key => ($"ConfigMap {ConfigName}", key)));
         foreach (var secret in objects.Where(item => item.Kind == "Secret"))
         {
             used.AddRange(Yaml.Map(secret.At("data")).Keys.Select(key => ($"Secret {secret.Name}", key)));
@@ -94,11 +167,18 @@ public sealed class ManifestTests
 
         foreach (var (owner, pod) in RenderedManifests.PodTemplates(objects))
         {
+            // Service links would add NTKSWEEP_SILO_SERVICE_HOST and the like, which the program reads as configuration.
+            AssertField($"{owner.Kind}/{owner.Name} enableServiceLinks", "false", Yaml.At(pod, "spec", "enableServiceLinks"));
             foreach (var container in RenderedManifests.Containers(pod))
             {
-                foreach (var variable in Yaml.List(container.GetValueOrDefault("env")).Cast<Dictionary<string, object?>>())
+                foreach (var variable in Env(container))
                 {
-                    used.Add(($"{owner.Name}/{container["name"]} env", (string)variable["name"]!));
+                    var name = (string)variable["name"]!;
+                    var podIdentity = PodIdentity.Any(identity => identity.Name == name);
+                    if (owner.Name != SiloName || !podIdentity)
+                    {
+                        used.Add((Where: $"{owner.Name}/{container["name"]} env", Key: name));
+                    }
                 }
             }
         }
@@ -106,62 +186,230 @@ public sealed class ManifestTests
         Assert.NotEmpty(used);
         foreach (var (where, key) in used)
         {
-            Assert.True(bound.Contains(key), $"{where}: {key} is not an option the program binds (bound: {string.Join(", ", bound.Order())})");
+            Assert.True(bound.Contains(key), $"{where}: {key} is not an option the program binds (bound: {string.Join(", ", bound.Order(StringComparer.Ordinal))})");
         }
     }
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Probes_UseThePathsAndPortsTheProgramServes(string overlay)
+    public void Silo_TakesItsPodIdentityFromTheDownwardApi_AndLeavesTheClusterIdsToTheProgram(string overlay)
     {
-        var probed = 0;
+        var env = Env(SiloContainer(RenderedManifests.Render(overlay)));
+        foreach (var (name, fieldPath) in PodIdentity)
+        {
+            var variable = Assert.Single(env, item => (string?)item["name"] == name);
+            Assert.Equal(fieldPath, Yaml.At(variable, "valueFrom", "fieldRef", "fieldPath"));
+        }
+
+        // Orleans' own variables would override the service and cluster ids the program derives from the key prefix.
+        var overrides = new[] { KubernetesHostingOptions.ServiceIdEnvironmentVariable, KubernetesHostingOptions.ClusterIdEnvironmentVariable };
+        Assert.DoesNotContain(env, item => overrides.Contains((string?)item["name"], StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void SiloPods_CarryTheOrleansLabels_OfTheProgramsServiceIdAndClusterId(string overlay)
+    {
+        var objects = RenderedManifests.Render(overlay);
+        var labels = Labels(SiloPod(objects));
+
+        // Orleans' Kubernetes hosting watches the pods with these labels; ClusterId is the key prefix without its colon.
+        var prefix = EffectiveEnvironment(objects, SiloContainer(objects)).GetValueOrDefault(KeyPrefixKey) ?? new RedisOptions().KeyPrefix;
+        Assert.Equal(ClusterComposition.ServiceId, labels.GetValueOrDefault(KubernetesHostingOptions.ServiceIdLabel));
+        Assert.Equal(prefix.TrimEnd(':'), labels.GetValueOrDefault(KubernetesHostingOptions.ClusterIdLabel));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Silo_RunsAsAServiceAccount_WhoseRoleCoversKubernetesHosting(string overlay)
+    {
+        var objects = RenderedManifests.Render(overlay);
+        var account = (string?)Yaml.At(SiloPod(objects), "spec", "serviceAccountName");
+        Assert.NotNull(account);
+        Assert.Contains(objects, item => item.Kind == "ServiceAccount" && item.Name == account);
+
+        var binding = Assert.Single(objects, item => item.Kind == "RoleBinding"
+            && Yaml.List(item.At("subjects")).Any(candidate => (string?)Yaml.At(candidate, "kind") == "ServiceAccount" && (string?)Yaml.At(candidate, "name") == account));
+        var subject = Assert.Single(Yaml.List(binding.At("subjects")));
+        Assert.Equal(binding.At("metadata", "namespace"), Yaml.At(subject, "namespace"));
+        Assert.Equal("Role", binding.At("roleRef", "kind"));
+        var role = Assert.Single(objects, item => item.Kind == "Role" && item.Name == (string?)binding.At("roleRef", "name"));
+
+        // Read its own pod, patch the Orleans labels onto it, list and watch the cluster's pods. No delete: the program
+        // leaves KubernetesHostingOptions.DeleteDefunctSiloPods off.
+        var rule = Assert.Single(Yaml.List(role.At("rules")));
+        Assert.Equal([string.Empty], Yaml.List(Yaml.At(rule, "apiGroups")).Cast<string>());
+        Assert.Equal(["pods"], Yaml.List(Yaml.At(rule, "resources")).Cast<string>());
+        Assert.Equal(["get", "list", "patch", "watch"], Yaml.List(Yaml.At(rule, "verbs")).Cast<string>().Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Probes_HitAliveAndHealth_OnThePortOfListen(string overlay)
+    {
+        (string Probe, string Path)[] probes = [("livenessProbe", "/alive"), ("readinessProbe", "/health"), ("startupProbe", "/alive")];
+        var probed = new List<string>();
         foreach (var (owner, pod) in RenderedManifests.PodTemplates(RenderedManifests.Render(overlay)))
         {
             foreach (var container in RenderedManifests.Containers(pod).Where(IsNtkSweep))
             {
-                var ports = Yaml.List(container.GetValueOrDefault("ports")).Cast<Dictionary<string, object?>>()
-                    .ToDictionary(port => (string)port["name"]!, port => int.Parse((string)port["containerPort"]!, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
-                foreach (var (probe, path) in new[] { ("livenessProbe", "/alive"), ("readinessProbe", "/health") })
+                var where = $"{owner.Kind}/{owner.Name}";
+                var listen = OptionValue<string>(Args(container), ListenOption);
+                if (listen is null)
                 {
-                    if (Yaml.At(container, probe) is null)
+                    // Nothing serves HTTP here (the submit Job runs to its end), so nothing may probe it.
+                    Assert.All(probes, probe => Assert.Null(Yaml.At(container, probe.Probe)));
+                    continue;
+                }
+
+                var ports = NamedPorts(container);
+                foreach (var (probe, path) in probes)
+                {
+                    if (probe == "startupProbe" && Yaml.At(container, probe) is null)
                     {
-                        Assert.Equal("Job", owner.Kind);
                         continue;
                     }
 
                     Assert.Equal(path, Yaml.At(container, probe, "httpGet", "path"));
-                    var port = (string)Yaml.At(container, probe, "httpGet", "port")!;
-                    Assert.True(ports.ContainsKey(port), $"{owner.Name}: probe port '{port}' is not a named container port");
-                    Assert.Equal(ListenPort(owner.Name, container), ports[port]);
-                    probed++;
+                    var port = (string?)Yaml.At(container, probe, "httpGet", "port") ?? string.Empty;
+                    Assert.True(ports.ContainsKey(port), $"{where}: {probe} port '{port}' is not a named container port");
+                    Assert.Equal(new Uri(listen).Port, ports[port]);
                 }
+
+                probed.Add(owner.Name);
             }
         }
 
-        Assert.Equal(4, probed);
+        Assert.Equal([SiloName], probed.ToArray());
     }
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void NetworkPolicy_AdmitsOnlyNtkSweepPods_ToRedis(string overlay)
+    public void Silo_ListensOnTheOrleansPorts_AndItsServiceExposesHttpAndTheGateway(string overlay)
     {
         var objects = RenderedManifests.Render(overlay);
-        var policy = Assert.Single(objects, item => item.Kind == "NetworkPolicy");
-        var pods = RenderedManifests.PodTemplates(objects)
-            .Select(pair => (pair.Owner.Name, Labels: Yaml.Map(Yaml.At(pair.Pod, "metadata", "labels")).ToDictionary(label => label.Key, label => (string)label.Value!)))
-            .ToArray();
+        var container = SiloContainer(objects);
+        var ports = NamedPorts(container);
 
-        var protectedPods = pods.Where(pod => Selects(policy.At("spec", "podSelector"), pod.Labels)).Select(pod => pod.Name).ToArray();
-        Assert.Equal(["ntksweep-redis"], protectedPods);
+        // Inside Kubernetes the silo listens on Orleans' default ports, the program's defaults too.
+        var network = new SiloNetworkOptions();
+        var http = ListenPort(container);
+        Assert.Equal(new[] { network.SiloPort, network.GatewayPort, http }.Order().ToArray(), ports.Values.Order().ToArray());
 
-        var rule = (Dictionary<string, object?>)Yaml.List(policy.At("spec", "ingress"))[0]!;
-        var admitted = pods
-            .Where(pod => Yaml.List(rule["from"]).Any(peer => Selects(Yaml.At(peer, "podSelector"), pod.Labels)))
-            .Select(pod => pod.Name)
-            .Order(StringComparer.Ordinal)
+        var service = Assert.Single(objects, item => item.Kind == "Service" && item.Name == SiloName);
+        var labels = Labels(SiloPod(objects));
+        var selector = Yaml.Map(service.At("spec", "selector"));
+        Assert.NotEmpty(selector);
+        foreach (var (key, value) in selector)
+        {
+            Assert.Equal(value, labels.GetValueOrDefault(key));
+        }
+
+        var targets = Yaml.List(service.At("spec", "ports"))
+            .Select(port => (string)Yaml.At(port, "targetPort")!)
+            .Select(target => ports.TryGetValue(target, out var number) ? number : Number(target))
+            .Order()
             .ToArray();
-        Assert.Equal(["ntksweep-coordinator", "ntksweep-submit", "ntksweep-worker"], admitted);
-        Assert.Equal("6379", Yaml.At(Yaml.List(rule["ports"])[0], "port"));
+        Assert.Equal(new[] { network.GatewayPort, http }.Order().ToArray(), targets);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void NetworkPolicies_AdmitExactlyTheClustersTraffic(string overlay)
+    {
+        var objects = RenderedManifests.Render(overlay);
+        var policies = objects.Where(item => item.Kind == "NetworkPolicy").ToArray();
+        var pods = RenderedManifests.PodTemplates(objects).Select(pair => (pair.Owner.Name, Labels: Labels(pair.Pod))).ToArray();
+
+        var network = new SiloNetworkOptions();
+        var http = ListenPort(SiloContainer(objects));
+        var (_, redisPod) = RenderedManifests.PodTemplates(objects).Single(pair => pair.Owner.Name == RedisName);
+        var redis = Assert.Single(NamedPorts(Assert.Single(RenderedManifests.Containers(redisPod))).Values);
+        Assert.EndsWith($":{redis}", (string)ConfigMapData(objects)[EnvironmentKey(RedisOptions.SectionName, null)]!, StringComparison.Ordinal);
+
+        // Source pod (or * for any source) and port, per protected pod.
+        var expected = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            [RedisName] = [$"{SiloName}:{redis}", $"{SubmitName}:{redis}"],
+            [SiloName] = [$"*:{http}", $"{SiloName}:{network.SiloPort}", $"{SiloName}:{network.GatewayPort}", $"{SubmitName}:{network.GatewayPort}"],
+            [SubmitName] = [],
+        };
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal).ToArray(), pods.Select(pod => pod.Name).Order(StringComparer.Ordinal).ToArray());
+
+        foreach (var (name, labels) in pods)
+        {
+            var selecting = policies.Where(policy => Selects(policy.At("spec", "podSelector"), labels)).ToArray();
+            Assert.True(selecting.Length > 0, $"{name}: no NetworkPolicy selects it, so it admits everything");
+            foreach (var policy in selecting)
+            {
+                Assert.Equal(["Ingress"], Yaml.List(policy.At("spec", "policyTypes")).Cast<string>());
+            }
+
+            var admitted = selecting
+                .SelectMany(policy => Yaml.List(policy.At("spec", "ingress")))
+                .SelectMany(rule => Admitted(name, rule, pods))
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+            Assert.Equal(expected[name].Order(StringComparer.Ordinal).Select(entry => $"{name} <- {entry}").ToArray(), admitted.Select(entry => $"{name} <- {entry}").ToArray());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void SiloCpuRequest_EqualsItsTrainingSlots(string overlay)
+    {
+        var objects = RenderedManifests.Render(overlay);
+        var container = SiloContainer(objects);
+
+        // Without a slot count a silo takes one slot per core of the node, whatever the pod requested.
+        var slots = OptionValue<int?>(Args(container), ConcurrencyOption)?.ToString(CultureInfo.InvariantCulture)
+            ?? EffectiveEnvironment(objects, container).GetValueOrDefault(SlotsKey);
+        Assert.NotNull(slots);
+        Assert.Equal(slots, Yaml.At(container, "resources", "requests", "cpu"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Silo_GracePeriod_CoversTheProgramsShutdown(string overlay)
+    {
+        var objects = RenderedManifests.Render(overlay);
+        var grace = Number(Yaml.At(SiloPod(objects), "spec", "terminationGracePeriodSeconds") ?? "30");
+
+        // On SIGTERM the silo checkpoints its runs and leaves the cluster within the CLI's shutdown grace.
+        Assert.True(grace > CliApplication.ShutdownGrace.TotalSeconds, $"terminationGracePeriodSeconds {grace} does not exceed the program's {CliApplication.ShutdownGrace.TotalSeconds} s");
+
+        var budget = Assert.Single(objects, item => item.Kind == "PodDisruptionBudget" && item.Name == SiloName);
+        Assert.True(Selects(budget.At("spec", "selector"), Labels(SiloPod(objects))), "the PodDisruptionBudget does not select the silos");
+        Assert.Equal("1", budget.At("spec", "maxUnavailable"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Redis_KeepsAnAppendOnlyFile(string overlay)
+    {
+        var (_, pod) = RenderedManifests.PodTemplates(RenderedManifests.Render(overlay)).Single(pair => pair.Owner.Name == RedisName);
+        var container = Assert.Single(RenderedManifests.Containers(pod));
+        var line = string.Join(' ', Yaml.List(container.GetValueOrDefault("command")).Concat(Yaml.List(container.GetValueOrDefault("args"))));
+        Assert.Contains("--appendonly yes", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void SubmitJob_SubmitsASweepFileOfItsConfigMap(string overlay)
+    {
+        var objects = RenderedManifests.Render(overlay);
+        var (_, pod) = RenderedManifests.PodTemplates(objects).Single(pair => pair.Owner.Name == SubmitName);
+        var container = Assert.Single(RenderedManifests.Containers(pod));
+        var args = Args(container);
+        Assert.Equal("submit", args[0]);
+
+        var file = args[1];
+        var slash = file.LastIndexOf('/');
+        var mount = Assert.Single(Yaml.List(container.GetValueOrDefault("volumeMounts")), item => (string?)Yaml.At(item, "mountPath") == file[..slash]);
+        var volume = Assert.Single(Yaml.List(Yaml.At(pod, "spec", "volumes")), item => (string?)Yaml.At(item, "name") == (string?)Yaml.At(mount, "name"));
+        var configMap = Assert.Single(objects, item => item.Kind == "ConfigMap" && item.Name == (string?)Yaml.At(volume, "configMap", "name"));
+        Assert.Contains(file[(slash + 1)..], Yaml.Map(configMap.At("data")).Keys);
     }
 
     [Fact]
@@ -172,36 +420,6 @@ public sealed class ManifestTests
             File.ReadAllText(RepositoryPaths.Combine("deploy", "k8s", "base", "sweeps", "quick.yaml")));
     }
 
-    [Fact]
-    public void WorkerCpuRequest_MatchesItsRunConcurrency()
-    {
-        foreach (var overlay in RenderedManifests.Overlays)
-        {
-            var (_, pod) = RenderedManifests.PodTemplates(RenderedManifests.Render(overlay)).Single(pair => pair.Owner.Name == "ntksweep-worker");
-            var container = RenderedManifests.Containers(pod).Single();
-            var concurrency = Yaml.List(container.GetValueOrDefault("env")).Cast<Dictionary<string, object?>>()
-                .Where(variable => (string)variable["name"]! == "NTKSWEEP_WORKER__CONCURRENCY")
-                .Select(variable => (string)variable["value"]!)
-                .LastOrDefault() ?? (string)ConfigMapData(overlay)["NTKSWEEP_WORKER__CONCURRENCY"]!;
-            Assert.Equal(concurrency, Yaml.At(container, "resources", "requests", "cpu"));
-        }
-    }
-
-    private static bool IsNtkSweep(Dictionary<string, object?> container) => ((string)container["image"]!).Contains("ntksweep", StringComparison.Ordinal);
-
-    private static Dictionary<string, object?> ConfigMapData(string overlay) =>
-        (Dictionary<string, object?>)RenderedManifests.Render(overlay).Single(item => item.Kind == "ConfigMap" && item.Name == "ntksweep-config").At("data")!;
-
-    /// <summary>The port the program listens on in this pod: the coordinator's or the worker's listen option.</summary>
-    private static int ListenPort(string owner, Dictionary<string, object?> container)
-    {
-        var key = owner == "ntksweep-coordinator" ? "NTKSWEEP_COORDINATOR__LISTEN" : "NTKSWEEP_WORKER__HEALTHLISTEN";
-        var fromEnv = Yaml.List(container.GetValueOrDefault("env")).Cast<Dictionary<string, object?>>()
-            .FirstOrDefault(variable => (string)variable["name"]! == key)?["value"] as string;
-        var url = fromEnv ?? (string)ConfigMapData(RenderedManifests.Overlays[0])[key]!;
-        return new Uri(url).Port;
-    }
-
     /// <summary>
     /// The environment keys the program reads: NTKSWEEP_&lt;SECTION&gt;__&lt;PROPERTY&gt; for every settable property of its options
     /// classes (read by reflection, not copied), the Redis section's own value, and the kernel-path variable.
@@ -210,18 +428,115 @@ public sealed class ManifestTests
     {
         var keys = new HashSet<string>(StringComparer.Ordinal)
         {
-            RedisOptions.EnvironmentPrefix + RedisOptions.SectionName.ToUpperInvariant(),
+            EnvironmentKey(RedisOptions.SectionName, null),
             KernelSelector.EnvironmentVariable,
         };
-        foreach (var (section, type) in new[] { (RedisOptions.SectionName, typeof(RedisOptions)), (WorkerOptions.SectionName, typeof(WorkerOptions)), (CoordinatorOptions.SectionName, typeof(CoordinatorOptions)) })
+        foreach (var (section, type) in new[] { (RedisOptions.SectionName, typeof(RedisOptions)), (EngineOptions.SectionName, typeof(EngineOptions)) })
         {
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(property => property.SetMethod is { IsPublic: true }))
             {
-                keys.Add($"{RedisOptions.EnvironmentPrefix}{section.ToUpperInvariant()}__{property.Name.ToUpperInvariant()}");
+                keys.Add(EnvironmentKey(section, property.Name));
             }
         }
 
         return keys;
+    }
+
+    /// <summary>NTKSWEEP_SECTION__PROPERTY, or NTKSWEEP_SECTION for the section's own value (how the program binds environment variables).</summary>
+    private static string EnvironmentKey(string section, string? property) =>
+        RedisOptions.EnvironmentPrefix + section.ToUpperInvariant() + (property is null ? string.Empty : "__" + property.ToUpperInvariant());
+
+    private static void AssertField(string where, string expected, object? actual) => Assert.Equal($"{where}: {expected}", $"{where}: {actual}");
+
+    private static bool IsNtkSweep(Dictionary<string, object?> container) => ((string)container["image"]!).Contains("ntksweep", StringComparison.Ordinal);
+
+    private static string[] Args(Dictionary<string, object?> container) => Yaml.List(container.GetValueOrDefault("args")).Cast<string>().ToArray();
+
+    private static Dictionary<string, object?>[] Env(Dictionary<string, object?> container) =>
+        Yaml.List(container.GetValueOrDefault("env")).Cast<Dictionary<string, object?>>().ToArray();
+
+    private static int Number(object? value) => int.Parse((string)value!, CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, int> NamedPorts(Dictionary<string, object?> container) =>
+        Yaml.List(container.GetValueOrDefault("ports")).Cast<Dictionary<string, object?>>()
+            .ToDictionary(port => (string)port["name"]!, port => Number(port["containerPort"]), StringComparer.Ordinal);
+
+    private static Dictionary<string, string> Labels(Dictionary<string, object?> pod) =>
+        Yaml.Map(Yaml.At(pod, "metadata", "labels")).ToDictionary(label => label.Key, label => (string)label.Value!, StringComparer.Ordinal);
+
+    private static Dictionary<string, object?> SiloPod(IReadOnlyList<KubeObject> objects) =>
+        RenderedManifests.PodTemplates(objects).Single(pair => pair.Owner.Name == SiloName).Pod;
+
+    private static Dictionary<string, object?> SiloContainer(IReadOnlyList<KubeObject> objects) => RenderedManifests.Containers(SiloPod(objects)).Single();
+
+    private static IReadOnlyDictionary<string, object?> ConfigMapData(IReadOnlyList<KubeObject> objects) =>
+        Yaml.Map(objects.Single(item => item.Kind == "ConfigMap" && item.Name == ConfigName).At("data"));
+
+    /// <summary>The port of the silo's --listen URL: where it serves /alive, /health and the API.</summary>
+    private static int ListenPort(Dictionary<string, object?> container) =>
+        new Uri(OptionValue<string>(Args(container), ListenOption) ?? throw new InvalidOperationException($"the container runs without {ListenOption}")).Port;
+
+    /// <summary>The value the program parses for an option of a container's command line (default when the command has no such option or it is not given).</summary>
+    private static T? OptionValue<T>(IReadOnlyList<string> args, string name)
+    {
+        var parsed = CliApplication.CreateRootCommand().Parse(args);
+        return parsed.CommandResult.Command.Options.FirstOrDefault(candidate => candidate.Name == name) is Option<T> option ? parsed.GetValue(option) : default;
+    }
+
+    /// <summary>The variables a container sees from its ConfigMaps (envFrom) and its own literal env entries, which win.</summary>
+    private static Dictionary<string, string> EffectiveEnvironment(IReadOnlyList<KubeObject> objects, Dictionary<string, object?> container)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var source in Yaml.List(container.GetValueOrDefault("envFrom")))
+        {
+            if (Yaml.At(source, "configMapRef", "name") is string name)
+            {
+                foreach (var (key, value) in Yaml.Map(objects.Single(item => item.Kind == "ConfigMap" && item.Name == name).At("data")))
+                {
+                    values[key] = (string)value!;
+                }
+            }
+        }
+
+        foreach (var variable in Env(container))
+        {
+            if (variable.GetValueOrDefault("value") is string value)
+            {
+                values[(string)variable["name"]!] = value;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>"source:port" for every pod (or * for any source) one ingress rule admits, on every port it lists.</summary>
+    private static IEnumerable<string> Admitted(string protectedPod, object? rule, IReadOnlyList<(string Name, Dictionary<string, string> Labels)> pods)
+    {
+        var ports = Yaml.List(Yaml.At(rule, "ports"));
+        Assert.True(ports.Count > 0, $"{protectedPod}: an ingress rule without ports admits every port");
+        var peers = Yaml.List(Yaml.At(rule, "from"));
+        var sources = new List<string>();
+        if (peers.Count == 0)
+        {
+            sources.Add("*");
+        }
+
+        foreach (var peer in peers)
+        {
+            // Pods of this namespace only: a namespaceSelector or ipBlock would admit more than the test can see.
+            Assert.Equal(["podSelector"], Yaml.Map(peer).Keys.ToArray());
+            sources.AddRange(pods.Where(pod => Selects(Yaml.At(peer, "podSelector"), pod.Labels)).Select(pod => pod.Name));
+        }
+
+        var admitted = new List<string>();
+        foreach (var port in ports)
+        {
+            Assert.Equal("TCP", (string?)Yaml.At(port, "protocol") ?? "TCP");
+            var number = Number(Yaml.At(port, "port"));
+            admitted.AddRange(sources.Select(source => string.Create(CultureInfo.InvariantCulture, $"{source}:{number}")));
+        }
+
+        return admitted;
     }
 
     /// <summary>Whether a Kubernetes label selector (matchLabels and In expressions) selects these labels.</summary>

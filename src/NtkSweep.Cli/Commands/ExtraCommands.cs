@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace NtkSweep.Cli.Commands;
 
-/// <summary>The sweep commands that follow `train`.</summary>
+/// <summary>The sweep commands that follow `train`: local ones first, then the cluster's.</summary>
 internal static class ExtraCommands
 {
     public static IEnumerable<Command> Create() =>
@@ -10,9 +10,9 @@ internal static class ExtraCommands
         PlanCommand.Create(),
         RunCommand.Create(),
         RedisReportCommand.Extend(ReportCommand.Create()),
+        SiloCommand.Create(),
         SubmitCommand.Create(),
-        WorkerCommand.Create(),
         StatusCommand.Create(),
-        CoordinatorCommand.Create(),
+        CancelCommand.Create(),
     ];
 }

@@ -1,5 +1,11 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NtkSweep.Cli.Hosting;
+using NtkSweep.Hosting;
 using NtkSweep.Redis.Connection;
+using Orleans;
 using StackExchange.Redis;
 
 namespace NtkSweep.Cli.Commands;
@@ -19,14 +25,9 @@ internal sealed class RedisCommandOptions
     private readonly Option<bool?> tls = new("--redis-tls") { Description = "Connect with TLS.", Arity = ArgumentArity.ZeroOrOne };
     private readonly Option<FileInfo> tlsCa = new("--redis-tls-ca") { Description = "PEM file of the CA that signed the Redis server's certificate (default: system trust store)." };
     private readonly Option<string> keyPrefix = new("--key-prefix") { Description = "Prefix of every key, to isolate deployments (default: ntksweep:)." };
-    private readonly Option<double?> leaseSeconds = new("--lease-seconds") { Description = "Lease length: a dead worker's runs are reclaimed after this (default: 30)." };
-    private readonly Option<int?> checkpointSteps = new("--checkpoint-steps") { Description = "Training steps between checkpoints saved to Redis (default: 2000)." };
-    private readonly Option<double?> checkpointSeconds = new("--checkpoint-seconds") { Description = "Least time between two checkpoints of a run; shorter runs never checkpoint (default: 0)." };
-    private readonly Option<int?> maxAttempts = new("--max-attempts") { Description = "Attempts before a run is marked failed (default: 3)." };
-    private readonly Option<double?> pollSeconds = new("--poll-seconds") { Description = "How often an idle worker looks for work (default: 0.5)." };
 
-    /// <summary>Adds the connection options, and with <paramref name="workerSettings"/> the lease and retry settings.</summary>
-    public void AddTo(Command command, bool workerSettings)
+    /// <summary>Adds the connection options.</summary>
+    public void AddTo(Command command)
     {
         command.Options.Add(connection);
         command.Options.Add(password);
@@ -34,14 +35,6 @@ internal sealed class RedisCommandOptions
         command.Options.Add(tls);
         command.Options.Add(tlsCa);
         command.Options.Add(keyPrefix);
-        if (workerSettings)
-        {
-            command.Options.Add(leaseSeconds);
-            command.Options.Add(checkpointSteps);
-            command.Options.Add(checkpointSeconds);
-            command.Options.Add(maxAttempts);
-            command.Options.Add(pollSeconds);
-        }
     }
 
     public bool ConnectionGiven(ParseResult parseResult) => parseResult.GetResult(connection) is not null;
@@ -60,11 +53,6 @@ internal sealed class RedisCommandOptions
 
         options.TlsCaFile = parseResult.GetValue(tlsCa)?.FullName ?? options.TlsCaFile;
         options.KeyPrefix = parseResult.GetValue(keyPrefix) ?? options.KeyPrefix;
-        options.LeaseSeconds = parseResult.GetValue(leaseSeconds) ?? options.LeaseSeconds;
-        options.CheckpointSteps = parseResult.GetValue(checkpointSteps) ?? options.CheckpointSteps;
-        options.CheckpointSeconds = parseResult.GetValue(checkpointSeconds) ?? options.CheckpointSeconds;
-        options.MaxAttempts = parseResult.GetValue(maxAttempts) ?? options.MaxAttempts;
-        options.PollSeconds = parseResult.GetValue(pollSeconds) ?? options.PollSeconds;
         var problems = options.Validate();
         if (problems.Count > 0)
         {
@@ -94,6 +82,54 @@ internal sealed class RedisCommandOptions
         {
             await Console.Error.WriteLineAsync($"error: lost Redis at {options.Describe()}: {error.Message}").ConfigureAwait(false);
             return RedisUnavailableExitCode;
+        }
+    }
+
+    /// <summary>
+    /// Runs a one-shot command through the cluster's gateway: Redis is checked first (one line and exit
+    /// <see cref="RedisUnavailableExitCode"/> when it is down or refuses the credentials), then an Orleans client
+    /// connects; no silo to talk to is one line and the same exit code.
+    /// </summary>
+    public static async Task<int> RunClientAsync(RedisOptions options, Func<IGrainFactory, Task<int>> action)
+    {
+        try
+        {
+            RedisConnector.EnsureReachable(options);
+        }
+        catch (RedisSetupException error)
+        {
+            await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            return RedisUnavailableExitCode;
+        }
+
+        using var logging = new CliLogging(null, consoleWarningsOnly: true);
+        var builder = CommandHost.CreateBuilder(logging);
+        builder.Logging.AddFilter("Orleans", LogLevel.None);
+        builder.AddNtkSweepClusterClient(options);
+        using var host = builder.Build();
+        try
+        {
+            using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await host.StartAsync(connect.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            await Console.Error.WriteLineAsync($"error: no NtkSweep silo answers on the cluster at {options.Describe()} ({error.GetType().Name}); start one with `ntksweep silo --redis {options.Describe()}`").ConfigureAwait(false);
+            return RedisUnavailableExitCode;
+        }
+
+        try
+        {
+            return await action(host.Services.GetRequiredService<IGrainFactory>()).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is Orleans.Runtime.OrleansException or TimeoutException or RedisException)
+        {
+            await Console.Error.WriteLineAsync($"error: the cluster at {options.Describe()} did not answer: {error.Message}").ConfigureAwait(false);
+            return RedisUnavailableExitCode;
+        }
+        finally
+        {
+            await CommandHost.StopAsync(host).ConfigureAwait(false);
         }
     }
 }

@@ -3,14 +3,14 @@ using System.CommandLine.Invocation;
 using NtkSweep.Cli.Hosting;
 using NtkSweep.Redis;
 using NtkSweep.Redis.Connection;
-using NtkSweep.Redis.Queue;
+using NtkSweep.Sweeps.Reports;
 using NtkSweep.Sweeps.Files;
 
 namespace NtkSweep.Cli.Commands;
 
 /// <summary>
 /// Teaches `ntksweep report` the distributed mode: `report SWEEP --redis … --out DIR` writes the same phase report
-/// as the local mode (through <see cref="ReportCommand.Write"/>) from the runs stored in Redis. Without --redis (and
+/// as the local mode (through <see cref="SweepReport"/>) from the runs stored in Redis. Without --redis (and
 /// without NTKSWEEP_REDIS, or when the argument is an existing directory) the command is the local one, unchanged.
 /// </summary>
 internal static class RedisReportCommand
@@ -21,7 +21,7 @@ internal static class RedisReportCommand
         var target = report.Arguments[0];
         target.Description = "The result store directory, or with --redis the name of a sweep on Redis.";
         var redis = new RedisCommandOptions();
-        redis.AddTo(report, workerSettings: false);
+        redis.AddTo(report);
         report.SetAction(async (parseResult, cancellationToken) =>
         {
             var name = parseResult.GetResult(target)?.Tokens.FirstOrDefault()?.Value ?? string.Empty;
@@ -49,7 +49,7 @@ internal static class RedisReportCommand
                     ?? throw new UsageException($"no sweep named '{name}' was submitted to {options.Describe()}");
                 var sweep = SweepFileParser.Parse(manifest.SourceText, manifest.Name + ".yaml");
                 var runs = store.GetMany(manifest.Keys).OrderBy(run => run.Key, StringComparer.Ordinal).ToArray();
-                ReportCommand.Write(sweep.Name, sweep.Description, runs, ReportCommand.OptionsFrom(sweep.Report), output);
+                SweepReport.Write(sweep, runs, output);
                 await Console.Out.WriteLineAsync($"report: {Path.Combine(output, "report.html")} ({runs.Length} runs)").ConfigureAwait(false);
                 return 0;
             }).ConfigureAwait(false);

@@ -40,28 +40,14 @@ internal static class ReportCommand
                 var sweep = SweepFileParser.Parse(manifest.SourceText, manifest.Name + ".yaml");
                 title = sweep.Name;
                 description = sweep.Description;
-                options = OptionsFrom(sweep.Report);
+                options = SweepReport.OptionsFrom(sweep.Report);
             }
 
             var outputDirectory = parseResult.GetValue(output)?.FullName ?? Path.Combine(storeDirectory.FullName, "report");
-            Write(title, description, runs, options, outputDirectory);
+            SweepReport.Write(title, description, runs, options, outputDirectory);
             Console.Out.WriteLine($"report: {Path.Combine(outputDirectory, "report.html")} ({runs.Count} runs)");
             return 0;
         });
         return command;
-    }
-
-    public static ReportOptions OptionsFrom(SweepReportHints hints) => new()
-    {
-        XField = hints.X,
-        YField = hints.Y,
-        Boundary = hints.Boundary,
-        CrossoverField = hints.Crossover,
-    };
-
-    public static void Write(string title, string? description, IReadOnlyList<StoredRun> runs, ReportOptions options, string outputDirectory)
-    {
-        var fullTitle = string.IsNullOrWhiteSpace(description) ? title : $"{title}: {description}";
-        PhaseReportWriter.Write(new PhaseReportInput { Title = fullTitle, Runs = runs, Options = options }, outputDirectory);
     }
 }

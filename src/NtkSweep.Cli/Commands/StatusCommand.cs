@@ -1,40 +1,39 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using NtkSweep.Redis;
-using NtkSweep.Redis.Queue;
-using NtkSweep.Redis.Status;
-using NtkSweep.Redis.Workers;
+using NtkSweep.Grains;
+using NtkSweep.Hosting;
+using NtkSweep.Sweeps.Runs;
 
 namespace NtkSweep.Cli.Commands;
 
-/// <summary>`ntksweep status [SWEEP] --redis … [--json]`: progress, workers, throughput, ETA and failures.</summary>
+/// <summary>`ntksweep status [SWEEP] --redis … [--json]`: progress, failures, throughput and ETA per sweep; silos and slots.</summary>
 internal static class StatusCommand
 {
     public static Command Create()
     {
-        var command = new Command("status", "Show the progress of sweeps on Redis, and the live workers.");
+        var command = new Command("status", "Show the progress of the cluster's sweeps, and its silos.");
         var sweepArgument = new Argument<string?>("sweep") { Description = "One sweep by name (default: every sweep).", Arity = ArgumentArity.ZeroOrOne };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (per-state counts, finished flag, workers, failures)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (per-state counts, finished flag, failures, silos)." };
         var redis = new RedisCommandOptions();
         command.Arguments.Add(sweepArgument);
         command.Options.Add(json);
-        redis.AddTo(command, workerSettings: false);
+        redis.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var options = redis.Read(parseResult);
             var name = parseResult.GetValue(sweepArgument);
-            return await RedisCommandOptions.RunOneShotAsync(options, async multiplexer =>
+            return await RedisCommandOptions.RunClientAsync(options, async grains =>
             {
-                var database = multiplexer.GetDatabase();
-                var keys = new RedisKeys(options.KeyPrefix);
-                var reader = new SweepStatusReader(database, keys, new RedisResultStore(database, keys, options.Describe()));
-                var names = name is null ? reader.SweepNames() : [name];
-                var sweeps = names.Select(sweep => reader.Read(sweep) ?? throw new UsageException($"no sweep named '{sweep}' was submitted to {options.Describe()}")).ToArray();
-                var workers = new WorkerMembership(database, keys, options.Lease * 2).ReadLive();
-                var text = parseResult.GetValue(json)
-                    ? SweepStatusJson.Write(name is null ? null : sweeps[0], sweeps, workers)
-                    : Describe(sweeps, workers);
+                var cluster = await grains.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.ClusterKey).GetStatus().ConfigureAwait(false);
+                var names = name is null ? cluster.Sweeps : [name];
+                var sweeps = await Task.WhenAll(names.Select(sweep => grains.GetGrain<ISweepGrain>(sweep).GetStatus())).ConfigureAwait(false);
+                if (sweeps.FirstOrDefault(sweep => !sweep.Exists) is { } missing)
+                {
+                    throw new UsageException($"no sweep named '{missing.Name}' was submitted to {options.Describe()}");
+                }
+
+                var text = parseResult.GetValue(json) ? SweepStatusJson.Write(sweeps, cluster) : Describe(sweeps, cluster);
                 await Console.Out.WriteLineAsync(text).ConfigureAwait(false);
                 return 0;
             }).ConfigureAwait(false);
@@ -42,7 +41,7 @@ internal static class StatusCommand
         return command;
     }
 
-    private static string Describe(IReadOnlyList<SweepStatus> sweeps, IReadOnlyList<WorkerInfo> workers)
+    private static string Describe(IReadOnlyList<SweepStatus> sweeps, ClusterStatus cluster)
     {
         var text = new StringBuilder();
         if (sweeps.Count == 0)
@@ -52,24 +51,24 @@ internal static class StatusCommand
 
         foreach (var sweep in sweeps)
         {
-            text.AppendLine(Invariant($"{sweep.Name}: {sweep.Total} runs: {sweep.Done} done, {sweep.Diverged} diverged, {sweep.Failed} failed, {sweep.Running} running, {sweep.Pending} pending{(sweep.Finished ? " (finished)" : string.Empty)}"));
+            var counts = sweep.Counts;
+            text.AppendLine(Invariant($"{sweep.Name}: {counts.Total} runs: {counts.Done} done, {counts.Diverged} diverged, {counts.Failed} failed, {counts.Running} running, {counts.Pending} pending{(sweep.Cancelled ? " (cancelled)" : string.Empty)}{(sweep.Finished ? " (finished)" : string.Empty)}"));
             if (!sweep.Finished)
             {
-                text.AppendLine(Invariant($"  throughput {sweep.RunsPerMinute:0.##} runs/min, ETA {SweepStatusReader.FormatEta(sweep.EtaSeconds)}"));
+                text.AppendLine(Invariant($"  {sweep.CostFraction:P0} of the cost done, {sweep.RunsPerSecond * 60:0.##} runs/min, ETA {SweepEta.Format(sweep.EtaSeconds)}"));
             }
 
             foreach (var failure in sweep.Failures)
             {
-                text.AppendLine(Invariant($"  failed {failure.Key}: {failure.Error}"));
+                text.AppendLine(Invariant($"  failed {failure.Key} after {failure.Attempts} attempts: {failure.Error}"));
             }
         }
 
-        text.Append(Invariant($"workers: {workers.Count}"));
-        var now = DateTimeOffset.UtcNow;
-        foreach (var worker in workers)
+        text.Append(Invariant($"silos: {cluster.Silos.Count}, slots: {cluster.Silos.Sum(silo => silo.Slots)}"));
+        foreach (var silo in cluster.Silos)
         {
             text.AppendLine();
-            text.Append(Invariant($"  {worker.Id}: {worker.Host} pid {worker.ProcessId}, {worker.Cores} cores, {worker.Concurrency} at once, kernel {worker.KernelPath}, v{worker.Version}, heartbeat {(now - worker.LastHeartbeat).TotalSeconds:0.0} s ago, runs [{string.Join(", ", worker.CurrentRuns)}]"));
+            text.Append(Invariant($"  {silo.Silo} on {silo.Host}: {silo.Busy} of {silo.Slots} slots busy, kernel {silo.KernelPath}"));
         }
 
         return text.ToString();

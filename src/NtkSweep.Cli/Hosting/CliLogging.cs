@@ -19,6 +19,10 @@ internal sealed class CliLogging : IDisposable
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Debug()
+            // Orleans, ASP.NET Core and Polly narrate every placement and request at Information.
+            .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(
                 restrictedToMinimumLevel: consoleWarningsOnly ? LogEventLevel.Warning : LogEventLevel.Information,
@@ -37,6 +41,9 @@ internal sealed class CliLogging : IDisposable
     }
 
     public string? LogFile { get; }
+
+    /// <summary>The Serilog logger itself, for hosts that log through it (Orleans' own categories included).</summary>
+    public Serilog.ILogger Serilog => serilog;
 
     public Microsoft.Extensions.Logging.ILogger CreateLogger(string category) => factory.CreateLogger(category);
 

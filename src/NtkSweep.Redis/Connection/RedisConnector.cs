@@ -6,82 +6,49 @@ using StackExchange.Redis;
 namespace NtkSweep.Redis.Connection;
 
 /// <summary>
-/// Opens the shared multiplexer and checks that the server can serve the distributed mode: reachable, credentials
-/// accepted, and new enough for XAUTOCLAIM (Redis 6.2+). Failures become one-line <see cref="RedisSetupException"/>s.
+/// Opens a multiplexer to the cluster's Redis and checks that it answers with the given credentials. Failures become
+/// one-line <see cref="RedisSetupException"/>s. <see cref="BuildConfiguration"/> is also what every Orleans provider
+/// (clustering, storage, reminders, directory) connects with, so password, ACL user and TLS apply to all of them.
 /// </summary>
 public static class RedisConnector
 {
     public static ConnectionMultiplexer Connect(RedisOptions options)
     {
         options.EnsureValid();
-        var configuration = BuildConfiguration(options);
         ConnectionMultiplexer connection;
         try
         {
-            connection = ConnectionMultiplexer.Connect(configuration);
+            connection = ConnectionMultiplexer.Connect(BuildConfiguration(options));
         }
         catch (RedisConnectionException error)
         {
             throw new RedisSetupException(Explain(options, error), error);
         }
 
-        // With ordered completions, an await continues on the multiplexer's reader thread; disposing the multiplexer
-        // there waits for that very thread until the sync timeout. Thread-pool completions avoid that trap.
-        connection.PreserveAsyncOrder = false;
         try
         {
-            if (!string.IsNullOrEmpty(options.User))
-            {
-                AuthenticateAsUser(connection, options);
-                connection.ConnectionRestored += (_, args) =>
-                {
-                    // 1.2.6 re-sends only its own AUTH on reconnect; the ACL user must be re-asserted every time.
-                    if (args.ConnectionType == ConnectionType.Interactive)
-                    {
-                        TryAuthenticateAsUser(connection, options);
-                    }
-                };
-            }
-
-            EnsureCapable(connection.GetDatabase(), options);
+            connection.GetDatabase().Ping();
             return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Checks credentials and the stream commands on a freshly opened connection.</summary>
-    public static void EnsureCapable(IDatabase database, RedisOptions options)
-    {
-        RedisResult reply;
-        try
-        {
-            reply = database.Execute("COMMAND", "INFO", "XAUTOCLAIM", "XREADGROUP");
         }
         catch (RedisServerException error) when (IsAuthError(error.Message))
         {
+            connection.Dispose();
             throw new RedisSetupException($"Redis at {options.Describe()} refused the credentials ({error.Message}); check --redis-password / NTKSWEEP_REDIS__PASSWORD and the user", error);
         }
-        catch (RedisConnectionException error)
+        catch (RedisException error)
         {
-            throw new RedisSetupException(Explain(options, error), error);
-        }
-        catch (RedisServerException error)
-        {
-            throw new RedisSetupException($"Redis at {options.Describe()} cannot serve the distributed mode: {error.Message}", error);
-        }
-
-        var entries = (RedisResult[])reply!;
-        if (entries.Length < 2 || entries.Any(entry => entry.IsNull))
-        {
-            throw new RedisSetupException($"Redis at {options.Describe()} lacks XAUTOCLAIM/XREADGROUP: the distributed mode needs Redis 6.2 or newer");
+            connection.Dispose();
+            throw new RedisSetupException($"Redis at {options.Describe()} does not answer: {error.Message}", error);
         }
     }
 
-    internal static ConfigurationOptions BuildConfiguration(RedisOptions options)
+    /// <summary>Checks, once and quickly, that Redis answers with these options; throws <see cref="RedisSetupException"/> otherwise.</summary>
+    public static void EnsureReachable(RedisOptions options)
+    {
+        using var connection = Connect(options);
+    }
+
+    public static ConfigurationOptions BuildConfiguration(RedisOptions options)
     {
         var configuration = ConfigurationOptions.Parse(options.Connection!);
         configuration.AbortOnConnectFail = true;
@@ -90,10 +57,10 @@ public static class RedisConnector
         configuration.ClientName = "ntksweep-" + Environment.ProcessId;
         if (!string.IsNullOrEmpty(options.User))
         {
-            // The user's password goes with AUTH user pass (sent by us), never as a default-user AUTH.
-            configuration.Password = null;
+            configuration.User = options.User;
         }
-        else if (!string.IsNullOrEmpty(options.Password))
+
+        if (!string.IsNullOrEmpty(options.Password))
         {
             configuration.Password = options.Password;
         }
@@ -135,30 +102,6 @@ public static class RedisConnector
         return chain.Build(presented);
     }
 
-    private static void AuthenticateAsUser(ConnectionMultiplexer connection, RedisOptions options)
-    {
-        try
-        {
-            connection.GetDatabase().Execute("AUTH", options.User!, options.Password!);
-        }
-        catch (RedisServerException error)
-        {
-            throw new RedisSetupException($"Redis at {options.Describe()} refused user '{options.User}' ({error.Message})", error);
-        }
-    }
-
-    private static void TryAuthenticateAsUser(ConnectionMultiplexer connection, RedisOptions options)
-    {
-        try
-        {
-            connection.GetDatabase().Execute("AUTH", options.User!, options.Password!);
-        }
-        catch (RedisException)
-        {
-            // The next command fails with NOAUTH and the caller's retry loop reconnects; nothing more to do here.
-        }
-    }
-
     private static bool IsAuthError(string message) =>
         message.Contains("NOAUTH", StringComparison.OrdinalIgnoreCase)
         || message.Contains("WRONGPASS", StringComparison.OrdinalIgnoreCase)
@@ -173,7 +116,7 @@ public static class RedisConnector
             return $"Redis at {endpoint} refused the credentials; check --redis-password / NTKSWEEP_REDIS__PASSWORD";
         }
 
-        // 1.2.6 reports a refused AUTH as a plain UnableToConnect; ask the server directly what it objects to.
+        // A refused AUTH can surface as a plain UnableToConnect; ask the server directly what it objects to.
         return ProbeCredentials(options) switch
         {
             CredentialProbe.Refused => $"Redis at {endpoint} refused the credentials; check --redis-password / NTKSWEEP_REDIS__PASSWORD",
@@ -253,7 +196,7 @@ public static class RedisConnector
     }
 
     /// <summary>host:port for an endpoint, without the address family noise of DnsEndPoint.ToString().</summary>
-    internal static string Format(EndPoint endpoint) => endpoint switch
+    public static string Format(EndPoint endpoint) => endpoint switch
     {
         DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
         IPEndPoint ip => ip.ToString(),

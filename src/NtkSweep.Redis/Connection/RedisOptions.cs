@@ -5,11 +5,10 @@ using StackExchange.Redis;
 namespace NtkSweep.Redis.Connection;
 
 /// <summary>
-/// How to reach Redis and how the distributed mode behaves. Bound from configuration so that deployments can set
-/// it through environment variables: <c>NTKSWEEP_REDIS</c> is the connection itself and
-/// <c>NTKSWEEP_REDIS__PASSWORD</c>, <c>NTKSWEEP_REDIS__USER</c>, <c>NTKSWEEP_REDIS__TLS</c>, <c>NTKSWEEP_REDIS__TLSCAFILE</c>,
-/// <c>NTKSWEEP_REDIS__KEYPREFIX</c>, <c>NTKSWEEP_REDIS__LEASESECONDS</c>, <c>NTKSWEEP_REDIS__CHECKPOINTSTEPS</c>,
-/// <c>NTKSWEEP_REDIS__MAXATTEMPTS</c> the rest (section <see cref="SectionName"/>).
+/// How to reach the cluster's Redis (membership, grain state, reminders, grain directory and results). Bound from
+/// configuration so that deployments can set it through environment variables: <c>NTKSWEEP_REDIS</c> is the
+/// connection itself and <c>NTKSWEEP_REDIS__PASSWORD</c>, <c>NTKSWEEP_REDIS__USER</c>, <c>NTKSWEEP_REDIS__TLS</c>,
+/// <c>NTKSWEEP_REDIS__TLSCAFILE</c>, <c>NTKSWEEP_REDIS__KEYPREFIX</c> the rest (section <see cref="SectionName"/>).
 /// </summary>
 public sealed class RedisOptions
 {
@@ -22,10 +21,7 @@ public sealed class RedisOptions
 
     public string? Password { get; set; }
 
-    /// <summary>
-    /// ACL user name. StackExchange.Redis 1.2.6 only sends <c>AUTH password</c>, so with a user the connection is
-    /// opened without a password and <c>AUTH user password</c> is sent on every (re)connect by <see cref="RedisConnector"/>.
-    /// </summary>
+    /// <summary>ACL user name (sent with the password as <c>AUTH user password</c>).</summary>
     public string? User { get; set; }
 
     public bool Tls { get; set; }
@@ -39,32 +35,7 @@ public sealed class RedisOptions
     /// <summary>Prepended to every key, so that several deployments can share one Redis.</summary>
     public string KeyPrefix { get; set; } = "ntksweep:";
 
-    /// <summary>How long a worker owns a run without renewing; a dead worker's runs are reclaimed after this.</summary>
-    public double LeaseSeconds { get; set; } = 30;
-
-    /// <summary>Accepted training steps between checkpoints saved to Redis.</summary>
-    public int CheckpointSteps { get; set; } = 2000;
-
-    /// <summary>
-    /// Least time between two checkpoints of a run: a run shorter than this never checkpoints (a crash costs it at most
-    /// this much work), which keeps short runs free of Redis writes. 0 checkpoints every <see cref="CheckpointSteps"/>.
-    /// </summary>
-    public double CheckpointSeconds { get; set; }
-
-    /// <summary>Attempts (failures or crashed owners) after which a run is marked failed with its last error.</summary>
-    public int MaxAttempts { get; set; } = 3;
-
-    /// <summary>How long an idle worker waits before it looks for work again.</summary>
-    public double PollSeconds { get; set; } = 0.5;
-
     public double ConnectTimeoutSeconds { get; set; } = 5;
-
-    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
-
-    public TimeSpan Poll => TimeSpan.FromSeconds(PollSeconds);
-
-    /// <summary>Renewals and heartbeats happen three times per lease so that one late renewal does not lose a run.</summary>
-    public TimeSpan RenewInterval => TimeSpan.FromSeconds(LeaseSeconds / 3);
 
     /// <summary>Reads the options from configuration (the <see cref="SectionName"/> section; its own value is the connection).</summary>
     public static RedisOptions FromConfiguration(IConfiguration configuration)
@@ -122,30 +93,8 @@ public sealed class RedisOptions
             problems.Add("the key prefix must be non-empty and contain no whitespace");
         }
 
-        if (!double.IsFinite(LeaseSeconds) || LeaseSeconds < 0.5 || LeaseSeconds > 3600)
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"lease seconds must be between 0.5 and 3600 (got {LeaseSeconds})"));
-        }
 
-        if (!double.IsFinite(CheckpointSeconds) || CheckpointSeconds < 0)
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"checkpoint seconds must be 0 or more (got {CheckpointSeconds})"));
-        }
 
-        if (CheckpointSteps < 1)
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"checkpoint steps must be at least 1 (got {CheckpointSteps})"));
-        }
-
-        if (MaxAttempts < 1)
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"max attempts must be at least 1 (got {MaxAttempts})"));
-        }
-
-        if (!double.IsFinite(PollSeconds) || PollSeconds <= 0 || PollSeconds > 60)
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"poll seconds must be in (0, 60] (got {PollSeconds})"));
-        }
 
         if (!double.IsFinite(ConnectTimeoutSeconds) || ConnectTimeoutSeconds <= 0)
         {

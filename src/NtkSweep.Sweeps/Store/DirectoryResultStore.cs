@@ -63,6 +63,26 @@ public sealed class DirectoryResultStore : IResultStore
         }
     }
 
+    public IReadOnlyList<StoredRun> GetMany(IReadOnlyCollection<string> keys) =>
+        keys.Select(TryGet).OfType<StoredRun>().ToArray();
+
+    public bool TryCommit(StoredRun run)
+    {
+        if (!run.IsFinished)
+        {
+            throw new ArgumentException("only a finished run is committed", nameof(run));
+        }
+
+        var path = RecordPath(run.Key);
+        if (TryGet(run.Key) is { State: RunState.Failed })
+        {
+            WriteAtomically(path, StoredRunJson.Write(run));
+            return true;
+        }
+
+        return WriteAtomically(path, StoredRunJson.Write(run), overwrite: false);
+    }
+
     public void PutResult(string key, RunResult result) => Write(StoredRun.FromResult(key, result));
 
     public void PutFailure(string key, RunSpec spec, string error) => Write(StoredRun.FromError(key, spec, error));
@@ -93,7 +113,7 @@ public sealed class DirectoryResultStore : IResultStore
     public void SaveSweepManifest(SweepManifest manifest)
     {
         var json = JsonSerializer.Serialize(new ManifestFile(manifest.Name, manifest.SourceText, manifest.Keys.ToArray()), ManifestOptions);
-        WriteAtomically(Path.Combine(sweepsDirectory, manifest.Name + ".json"), json);
+        _ = WriteAtomically(Path.Combine(sweepsDirectory, manifest.Name + ".json"), json);
     }
 
     public IReadOnlyList<SweepManifest> ReadSweepManifests()
@@ -120,7 +140,7 @@ public sealed class DirectoryResultStore : IResultStore
 
     private static readonly JsonSerializerOptions ManifestOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    private void Write(StoredRun run) => WriteAtomically(RecordPath(run.Key), StoredRunJson.Write(run));
+    private void Write(StoredRun run) => _ = WriteAtomically(RecordPath(run.Key), StoredRunJson.Write(run));
 
     private string RecordPath(string key)
     {
@@ -132,7 +152,8 @@ public sealed class DirectoryResultStore : IResultStore
         return Path.Combine(runsDirectory, key[..2], key + ".json");
     }
 
-    private static void WriteAtomically(string path, string text)
+    /// <summary>Writes a temporary file, flushes it to disk and renames it into place; false when it exists and must not be replaced.</summary>
+    private static bool WriteAtomically(string path, string text, bool overwrite = true)
     {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
@@ -143,7 +164,23 @@ public sealed class DirectoryResultStore : IResultStore
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temporary, path, overwrite: true);
+        if (overwrite)
+        {
+            File.Move(temporary, path, overwrite: true);
+            return true;
+        }
+
+        try
+        {
+            // Without overwrite, .NET moves with link() + unlink() on Unix: atomic, and refused when the name exists.
+            File.Move(temporary, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+            return false;
+        }
     }
 
     private static void TryMove(string from, string to)

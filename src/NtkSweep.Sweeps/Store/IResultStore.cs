@@ -17,6 +17,16 @@ public interface IResultStore
     /// <summary>The stored run for a key, or null when it has never finished (or its record was unreadable).</summary>
     StoredRun? TryGet(string key);
 
+    /// <summary>The stored runs among <paramref name="keys"/> (keys without a readable record are left out).</summary>
+    IReadOnlyList<StoredRun> GetMany(IReadOnlyCollection<string> keys);
+
+    /// <summary>
+    /// Commits a finished run (done or diverged) unless a finished record for its key already exists: the one write
+    /// of a run's result, atomic and create-if-absent, so a run key is committed exactly once however many times it
+    /// was trained. Replaces a failed record. Returns false when the run was already committed.
+    /// </summary>
+    bool TryCommit(StoredRun run);
+
     void PutResult(string key, RunResult result);
 
     void PutFailure(string key, RunSpec spec, string error);

@@ -355,6 +355,27 @@ public sealed class TrainingSession
         return stream.ToArray();
     }
 
+    /// <summary>The accepted step a checkpoint was taken at, read from its header (for logs and status).</summary>
+    public static int CheckpointStep(byte[] checkpoint)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(checkpoint));
+            if (reader.ReadInt32() != CheckpointMagic)
+            {
+                throw new CheckpointMismatchException("not an NtkSweep checkpoint (or one of another format version)");
+            }
+
+            _ = reader.ReadString();
+            _ = reader.ReadInt32();
+            return reader.ReadInt32();
+        }
+        catch (EndOfStreamException error)
+        {
+            throw new CheckpointMismatchException("the checkpoint is truncated", error);
+        }
+    }
+
     /// <summary>Continues from a checkpoint of the same spec on the same kernel path; throws <see cref="CheckpointMismatchException"/> otherwise.</summary>
     public void RestoreCheckpoint(byte[] checkpoint)
     {

@@ -118,6 +118,93 @@ public sealed class RunCommandTests
         Assert.Single(Directory.EnumerateFiles(Path.GetDirectoryName(records[0])!, "*.corrupt-*"));
     }
 
+    [Fact]
+    public void KilledDuringALongRun_TheRerunResumesItFromItsCheckpoint_AndTheResultEqualsAnUninterruptedRun()
+    {
+        using var directory = new TemporaryDirectory();
+        var sweep = directory.Combine("long.yaml");
+        File.WriteAllText(sweep, """
+            name: long
+            fixed: {data: luo1d, antisymmetric: true, maxSteps: 4000000, lossTolerance: 0, width: 64}
+            """);
+        var store = directory.Combine("store");
+        using (var process = Process.Start(CliProcess.StartInfo(directory.Path, "run", sweep, "--store", store, "--workers", "1", "--checkpoint-seconds", "0.5"))!)
+        {
+            process.StandardInput.Close();
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            var runStates = Path.Combine(store, "grains", "run");
+            var deadline = Stopwatch.StartNew();
+            while (!(Directory.Exists(runStates) && Directory.EnumerateFiles(runStates, "*.json", SearchOption.AllDirectories).Any()) && !process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                Thread.Sleep(20);
+            }
+
+            Thread.Sleep(1000);
+            Assert.False(process.HasExited, "the run finished before the test could kill it");
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        Assert.Equal(0, StoredRecords(store));
+        var resumed = CliProcess.Run(directory.Path, "run", sweep, "--store", store, "--workers", "1");
+        Assert.Equal(0, resumed.ExitCode);
+        var log = string.Join('\n', Directory.EnumerateFiles(Path.Combine(store, "logs")).Select(File.ReadAllText));
+        Assert.Contains("resumes from its checkpoint at step", log, StringComparison.Ordinal);
+
+        var clean = directory.Combine("clean");
+        Assert.Equal(0, CliProcess.Run(directory.Path, "run", sweep, "--store", clean, "--workers", "1").ExitCode);
+        var resumedRecord = Directory.EnumerateFiles(Path.Combine(store, "runs"), "*.json", SearchOption.AllDirectories).Single();
+        var cleanRecord = Directory.EnumerateFiles(Path.Combine(clean, "runs"), "*.json", SearchOption.AllDirectories).Single();
+        Assert.Equal(TrainCommandTests.StripTimings(ResultOf(File.ReadAllText(cleanRecord))), TrainCommandTests.StripTimings(ResultOf(File.ReadAllText(resumedRecord))));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(store, "grains", "run"), "*.json", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void ASecondRunOnTheSameStore_IsRefusedWithOneLine_WhileTheFirstGoesOn()
+    {
+        using var directory = new TemporaryDirectory();
+        var store = directory.Combine("store");
+        using var first = Process.Start(CliProcess.StartInfo(directory.Path, "run", ResumeSweep, "--store", store, "--workers", "1"))!;
+        first.StandardInput.Close();
+        _ = first.StandardOutput.ReadToEndAsync();
+        _ = first.StandardError.ReadToEndAsync();
+        var deadline = Stopwatch.StartNew();
+        while (StoredRecords(store) < 1 && deadline.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            Thread.Sleep(20);
+        }
+
+        var second = CliProcess.Run(directory.Path, "run", ResumeSweep, "--store", store, "--workers", "1");
+        Assert.Equal(2, second.ExitCode);
+        var line = Assert.Single(second.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--store:", line, StringComparison.Ordinal);
+        Assert.Contains("in use by another ntksweep run", line, StringComparison.Ordinal);
+        Assert.True(first.WaitForExit(TimeSpan.FromMinutes(2)));
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(18, StoredRecords(store));
+    }
+
+    [Theory]
+    [InlineData("--store", "")]
+    [InlineData("--store", "sub")]
+    [InlineData("--report", "")]
+    public void StoreOrReportPathThatIsAFile_IsOneLineNamingTheOption_ExitTwo(string option, string below)
+    {
+        using var directory = new TemporaryDirectory();
+        var file = directory.Combine("a-file");
+        File.WriteAllText(file, "not a directory");
+        var target = below.Length == 0 ? file : Path.Combine(file, below);
+        string[] args = option == "--store" ? ["run", ResumeSweep, "--store", target] : ["run", ResumeSweep, "--store", directory.Combine("store"), "--report", target];
+
+        var outcome = CliProcess.Run(directory.Path, args);
+
+        Assert.Equal(2, outcome.ExitCode);
+        var line = Assert.Single(outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {option}: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("name: bad\naxes:\n  width: [abc]\n", 3, "width")]
     [InlineData("name: bad\nfixed:\n  widht: 10\n", 3, "widht")]

@@ -1,0 +1,15 @@
+namespace NtkSweep.Grains.Runs;
+
+/// <summary>
+/// What a run grain persists: its last checkpoint (null when it has none) and the step it was taken at. The result is
+/// not here: it is committed once to the result store, content-addressed by the run key.
+/// </summary>
+public sealed class RunGrainState
+{
+    public byte[]? Checkpoint { get; set; }
+
+    public int CheckpointStep { get; set; }
+
+    /// <summary>How many times training started from this state (resumes included), for logs.</summary>
+    public int Starts { get; set; }
+}

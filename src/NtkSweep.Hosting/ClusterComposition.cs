@@ -1,0 +1,106 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NtkSweep.Grains;
+using NtkSweep.Redis;
+using NtkSweep.Redis.Connection;
+using NtkSweep.Sweeps.Store;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using StackExchange.Redis;
+
+namespace NtkSweep.Hosting;
+
+/// <summary>Where a cluster silo listens and how fast the cluster gives up on a silo.</summary>
+public sealed class SiloNetworkOptions
+{
+    public int SiloPort { get; set; } = EndpointOptions.DEFAULT_SILO_PORT;
+
+    public int GatewayPort { get; set; } = EndpointOptions.DEFAULT_GATEWAY_PORT;
+
+    /// <summary>The address other silos and clients reach this one at (default: this host's first address).</summary>
+    public IPAddress? AdvertisedAddress { get; set; }
+}
+
+/// <summary>
+/// A cluster silo and the cluster client: membership, grain state, reminders, the grain directory and results all in
+/// one Redis, reached with the same connection settings (password, ACL user, TLS).
+/// </summary>
+public static class ClusterComposition
+{
+    public const string ServiceId = "ntksweep";
+
+    public static IHostApplicationBuilder AddNtkSweepClusterSilo(this IHostApplicationBuilder builder, RedisOptions redis, SiloNetworkOptions network, Action<EngineOptions> configure)
+    {
+        AddResultStore(builder.Services, redis);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(cluster => Identify(cluster, redis));
+            if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is not null)
+            {
+                // Pod name, IP and the cluster ids come from the pod; outside a cluster this would crash the silo.
+                silo.UseKubernetesHosting();
+            }
+            else
+            {
+                silo.ConfigureEndpoints(network.AdvertisedAddress ?? FirstAddress(), network.SiloPort, network.GatewayPort, listenOnAnyHostAddress: true);
+            }
+
+            silo.UseRedisClustering(options => options.ConfigurationOptions = RedisConnector.BuildConfiguration(redis));
+            silo.AddRedisGrainStorage(StorageNames.Grains, options =>
+            {
+                options.ConfigurationOptions = RedisConnector.BuildConfiguration(redis);
+                var keys = new RedisKeys(redis.KeyPrefix);
+                options.GetStorageKey = (stateName, grainId) => keys.GrainState + grainId + "/" + stateName;
+            });
+            silo.UseRedisReminderService(options => options.ConfigurationOptions = RedisConnector.BuildConfiguration(redis));
+
+            // The default in-cluster directory deactivated healthy grains on a survivor when another silo died.
+            silo.UseRedisGrainDirectoryAsDefault(options => options.ConfigurationOptions = RedisConnector.BuildConfiguration(redis));
+            silo.Configure<ClusterMembershipOptions>(TuneMembership);
+            silo.AddNtkSweepEngine(configure);
+        });
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddNtkSweepClusterClient(this IHostApplicationBuilder builder, RedisOptions redis)
+    {
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(cluster => Identify(cluster, redis));
+            client.UseRedisClustering(options => options.ConfigurationOptions = RedisConnector.BuildConfiguration(redis));
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// A killed silo is declared dead in about 2 s (its connections refuse at once), a frozen one in about 10 s
+    /// (2 s probes, 3 missed); the defaults take 7 s and 60 s, while its runs wait.
+    /// </summary>
+    public static void TuneMembership(ClusterMembershipOptions membership)
+    {
+        membership.ProbeTimeout = TimeSpan.FromSeconds(2);
+        membership.MaxProbeTimeout = TimeSpan.FromSeconds(3);
+        membership.NumMissedProbesLimit = 3;
+        membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+        membership.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+        membership.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
+    }
+
+    private static void AddResultStore(IServiceCollection services, RedisOptions redis)
+    {
+        services.AddSingleton<IConnectionMultiplexer>(_ => RedisConnector.Connect(redis));
+        services.AddSingleton<IResultStore>(provider =>
+            new RedisResultStore(provider.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), new RedisKeys(redis.KeyPrefix), redis.Describe()));
+    }
+
+    private static void Identify(ClusterOptions cluster, RedisOptions redis)
+    {
+        cluster.ServiceId = ServiceId;
+        cluster.ClusterId = redis.KeyPrefix.TrimEnd(':');
+    }
+
+    private static IPAddress FirstAddress() =>
+        Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(address => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(address))
+        ?? IPAddress.Loopback;
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using NtkSweep.Grains;
+using NtkSweep.Sweeps.Files;
+using NtkSweep.Sweeps.Reports;
+using NtkSweep.Sweeps.Store;
+using Orleans;
+using StackExchange.Redis;
+
+namespace NtkSweep.Hosting;
+
+/// <summary>
+/// The silo's HTTP surface behind <c>--listen</c>: <c>/alive</c> (the process runs), <c>/health</c> (the silo is in
+/// the cluster and Redis answers), <c>/api/sweeps[/NAME]</c> (status JSON; POST a sweep file to submit it),
+/// <c>/</c> (an index refreshing itself) and <c>/sweeps/NAME/report/</c> (the live phase report, rebuilt at most every
+/// few seconds). Maps requests onto grains and the result store; nothing else.
+/// </summary>
+public static class SiloEndpoints
+{
+    private static readonly string[] ReportFiles = ["report.html", "report.json", "cells.csv", "runs.csv"];
+    private static readonly TimeSpan ReportMaxAge = TimeSpan.FromSeconds(5);
+
+    public static WebApplication MapNtkSweepEndpoints(this WebApplication app)
+    {
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        var store = app.Services.GetRequiredService<IResultStore>();
+        var reports = Path.Combine(Path.GetTempPath(), $"ntksweep-live-{Environment.ProcessId}");
+        app.MapGet("/alive", () => Results.Text("alive\n"));
+        app.MapGet("/health", async () =>
+        {
+            try
+            {
+                var redis = app.Services.GetRequiredService<IConnectionMultiplexer>();
+                var ping = await redis.GetDatabase().PingAsync();
+                var cluster = await Registry(grains).GetStatus();
+                return Results.Json(new { status = "healthy", redisPingMilliseconds = ping.TotalMilliseconds, silos = cluster.Silos.Count });
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                return Results.Json(new { status = "unhealthy", error = error.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+        app.MapGet("/api/sweeps", async () => Results.Text(await StatusAsync(grains, null), "application/json"));
+        app.MapGet("/api/sweeps/{name}", async (string name) =>
+        {
+            var status = await grains.GetGrain<ISweepGrain>(name).GetStatus();
+            return status.Exists ? Results.Text(await StatusAsync(grains, name), "application/json") : Results.NotFound(new { error = $"no sweep named '{name}'" });
+        });
+        app.MapPost("/api/sweeps", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var text = await reader.ReadToEndAsync();
+            SweepDefinition sweep;
+            try
+            {
+                sweep = SweepFileParser.Parse(text, "request.yaml");
+            }
+            catch (SweepFileException error)
+            {
+                return Results.BadRequest(new { error = error.Message });
+            }
+
+            var status = await grains.GetGrain<ISweepGrain>(sweep.Name).Submit(new SweepSubmission(sweep.Name, text, "request.yaml", RetryFailed: false));
+            return Results.Json(new { name = status.Name, runs = status.Counts.Total, alreadyStored = status.Reused, finished = status.Finished });
+        });
+        app.MapGet("/sweeps/{name}/report", (string name) => Results.Redirect($"/sweeps/{Uri.EscapeDataString(name)}/report/report.html"));
+        app.MapGet("/sweeps/{name}/report/{file}", async (string name, string file) =>
+        {
+            if (!ReportFiles.Contains(file, StringComparer.Ordinal))
+            {
+                return Results.NotFound();
+            }
+
+            var directory = await Task.Run(() => LiveReport(store, reports, name));
+            if (directory is null)
+            {
+                return Results.NotFound(new { error = $"no sweep named '{name}'" });
+            }
+
+            var type = Path.GetExtension(file) switch
+            {
+                ".html" => "text/html; charset=utf-8",
+                ".json" => "application/json",
+                _ => "text/csv",
+            };
+            return Results.File(Path.Combine(directory, file), type);
+        });
+        app.MapGet("/", async () => Results.Content(await IndexAsync(grains), "text/html; charset=utf-8"));
+        return app;
+    }
+
+    public static async Task<string> StatusAsync(IGrainFactory grains, string? name)
+    {
+        var cluster = await Registry(grains).GetStatus();
+        var names = name is null ? cluster.Sweeps : [name];
+        var sweeps = await Task.WhenAll(names.Select(sweep => grains.GetGrain<ISweepGrain>(sweep).GetStatus()));
+        return SweepStatusJson.Write(sweeps, cluster);
+    }
+
+    private static ISweepRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.ClusterKey);
+
+    private static readonly Lock ReportGate = new();
+
+    private static string? LiveReport(IResultStore store, string root, string name)
+    {
+        var manifest = store.ReadSweepManifests().FirstOrDefault(candidate => candidate.Name == name);
+        if (manifest is null)
+        {
+            return null;
+        }
+
+        var directory = Path.Combine(root, name);
+        lock (ReportGate)
+        {
+            var html = Path.Combine(directory, "report.html");
+            if (!File.Exists(html) || DateTime.UtcNow - File.GetLastWriteTimeUtc(html) > ReportMaxAge)
+            {
+                var sweep = SweepFileParser.Parse(manifest.SourceText, manifest.Name + ".yaml");
+                var runs = store.GetMany(manifest.Keys).OrderBy(run => run.Key, StringComparer.Ordinal).ToArray();
+                SweepReport.Write(sweep, runs, directory);
+            }
+        }
+
+        return directory;
+    }
+
+    private static async Task<string> IndexAsync(IGrainFactory grains)
+    {
+        var cluster = await Registry(grains).GetStatus();
+        var html = new StringBuilder("<!doctype html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\"><title>NtkSweep</title><h1>Sweeps</h1><ul>");
+        foreach (var name in cluster.Sweeps)
+        {
+            var sweep = await grains.GetGrain<ISweepGrain>(name).GetStatus();
+            var encoded = WebUtility.HtmlEncode(sweep.Name);
+            html.Append(System.Globalization.CultureInfo.InvariantCulture, $"<li>{encoded}: {sweep.Counts.Finished} of {sweep.Counts.Total} finished, {sweep.Counts.Failed} failed, {sweep.Counts.Running} running, ETA {NtkSweep.Sweeps.Runs.SweepEta.Format(sweep.EtaSeconds)}{(sweep.Finished ? " (finished)" : string.Empty)} — <a href=\"/sweeps/{Uri.EscapeDataString(sweep.Name)}/report/report.html\">report</a></li>");
+        }
+
+        html.Append("</ul><h2>Silos</h2><ul>");
+        foreach (var silo in cluster.Silos)
+        {
+            html.Append(System.Globalization.CultureInfo.InvariantCulture, $"<li>{WebUtility.HtmlEncode(silo.Silo)} on {WebUtility.HtmlEncode(silo.Host)}: {silo.Busy} of {silo.Slots} slots busy, kernel {silo.KernelPath}</li>");
+        }
+
+        html.Append("</ul><p><a href=\"/api/sweeps\">status JSON</a></p>");
+        return html.ToString();
+    }
+}
