@@ -77,7 +77,7 @@ public sealed class ClusterSweepTests(RedisServer server) : IClassFixture<RedisS
             """);
         var slow = deployment.WriteSweep("slow", """
             name: slow
-            fixed: {data: luo1d, antisymmetric: true, maxSteps: 400000, lossTolerance: 0}
+            fixed: {data: luo1d, antisymmetric: true, maxSteps: 5000000, lossTolerance: 0}
             axes:
               width: [64, 96, 128]
             seeds: 2

@@ -102,14 +102,14 @@ internal sealed class RedisCommandOptions
             return RedisUnavailableExitCode;
         }
 
-        using var logging = new CliLogging(null, consoleWarningsOnly: true);
+        using var logging = new CliLogging(null, consoleWarningsOnly: true, console: false);
         var builder = CommandHost.CreateBuilder(logging);
         builder.Logging.AddFilter("Orleans", LogLevel.None);
         builder.AddNtkSweepClusterClient(options);
         using var host = builder.Build();
         try
         {
-            using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await host.StartAsync(connect.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (error is not OutOfMemoryException)

@@ -15,7 +15,7 @@ internal sealed class CliLogging : IDisposable
     private readonly Serilog.Core.Logger serilog;
     private readonly SerilogLoggerFactory factory;
 
-    public CliLogging(string? logDirectory, bool consoleWarningsOnly)
+    public CliLogging(string? logDirectory, bool consoleWarningsOnly, bool console = true)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Debug()
@@ -23,11 +23,17 @@ internal sealed class CliLogging : IDisposable
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(
+            .Enrich.FromLogContext();
+
+        // A one-shot client prints its own one-line outcome; Orleans' connection retries are not for the user.
+        if (console)
+        {
+            configuration = configuration.WriteTo.Console(
                 restrictedToMinimumLevel: consoleWarningsOnly ? LogEventLevel.Warning : LogEventLevel.Information,
                 outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}",
                 standardErrorFromLevel: LogEventLevel.Warning);
+        }
+
         if (logDirectory is not null)
         {
             Directory.CreateDirectory(logDirectory);

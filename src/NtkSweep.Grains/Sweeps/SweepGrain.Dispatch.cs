@@ -125,16 +125,21 @@ public sealed partial class SweepGrain
     private void Finish(string key, RunState final, string? error, double seconds, bool countInSession)
     {
         var record = state.State.Runs[key];
+        var cost = plan[key].Cost;
         if (record.State == RunState.Pending)
         {
             pending.Remove(plan[key]);
+        }
+        else if (record.State is RunState.Done or RunState.Diverged or RunState.Failed)
+        {
+            // A failure that another sweep's order has since trained: counted once.
+            finishedCost -= cost;
         }
 
         record.State = final;
         record.Error = error;
         record.Silo = null;
         runningSince.Remove(key);
-        var cost = plan[key].Cost;
         finishedCost += cost;
         if (countInSession)
         {

@@ -170,36 +170,47 @@ public sealed partial class SweepGrain(
     }
 
     /// <summary>
-    /// Marks runs the store already holds (stored by any sweep, or by this one before a crash) as finished. Returns how
-    /// many it found.
+    /// Brings the records in line with the result store, the one authority on finished runs: runs it holds (stored by
+    /// any sweep, or by this one before a crash) become finished, and with <paramref name="onlyRunning"/> false, runs
+    /// recorded as finished whose record is gone or unreadable become pending again.
     /// </summary>
-    private async Task<int> ReconcileWithStoreAsync(bool onlyRunning)
+    private async Task ReconcileWithStoreAsync(bool onlyRunning)
     {
         var keys = state.State.Runs
-            .Where(pair => onlyRunning ? pair.Value.State == RunState.Running : pair.Value.State is RunState.Pending or RunState.Running)
+            .Where(pair => !onlyRunning || pair.Value.State == RunState.Running)
             .Select(pair => pair.Key)
             .ToArray();
         if (keys.Length == 0)
         {
-            return 0;
+            return;
         }
 
-        var stored = await Task.Run(() => store.GetMany(keys));
-        foreach (var run in stored)
+        var stored = (await Task.Run(() => store.GetMany(keys))).ToDictionary(run => run.Key, StringComparer.Ordinal);
+        foreach (var key in keys)
         {
-            var record = state.State.Runs[run.Key];
-            if (run.IsFinished)
+            var record = state.State.Runs[key];
+            var run = stored.GetValueOrDefault(key);
+            if (run is { IsFinished: true })
             {
-                Finish(run.Key, run.State, error: null, seconds: 0, countInSession: false);
+                if (record.State is not (RunState.Done or RunState.Diverged))
+                {
+                    Finish(key, run.State, error: null, seconds: 0, countInSession: false);
+                }
             }
-            else if (run.State == RunState.Failed && record.State == RunState.Pending)
+            else if (run is { State: RunState.Failed } && record.State == RunState.Pending)
             {
                 // Failed under another sweep (or an earlier submit): kept failed until --retry-failed.
-                Finish(run.Key, RunState.Failed, run.Error, seconds: 0, countInSession: false);
+                Finish(key, RunState.Failed, run.Error, seconds: 0, countInSession: false);
+            }
+            else if (run is null && record.State is (RunState.Done or RunState.Diverged))
+            {
+                record.State = RunState.Pending;
+                record.Attempts = 0;
+                finishedCost -= plan[key].Cost;
+                pending.Add(plan[key]);
+                dirty = true;
             }
         }
-
-        return stored.Count;
     }
 
     private IEnumerable<string> RunningKeys() => state.State.Runs.Where(pair => pair.Value.State == RunState.Running).Select(pair => pair.Key).ToArray();

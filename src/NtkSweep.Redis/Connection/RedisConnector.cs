@@ -27,13 +27,22 @@ public static class RedisConnector
 
         try
         {
-            connection.GetDatabase().Ping();
+            var database = connection.GetDatabase();
+            if (!string.IsNullOrEmpty(options.User))
+            {
+                // A refused AUTH of an ACL user can leave the connection up as the default user; ask again explicitly.
+                database.Execute("AUTH", options.User, options.Password ?? string.Empty);
+            }
+
+            database.Ping();
             return connection;
         }
         catch (RedisServerException error) when (IsAuthError(error.Message))
         {
             connection.Dispose();
-            throw new RedisSetupException($"Redis at {options.Describe()} refused the credentials ({error.Message}); check --redis-password / NTKSWEEP_REDIS__PASSWORD and the user", error);
+            throw new RedisSetupException(error.Message.Contains("NOAUTH", StringComparison.OrdinalIgnoreCase)
+                ? $"Redis at {options.Describe()} requires a password; give --redis-password or NTKSWEEP_REDIS__PASSWORD"
+                : $"Redis at {options.Describe()} refused the credentials ({error.Message}); check --redis-password / NTKSWEEP_REDIS__PASSWORD and the user", error);
         }
         catch (RedisException error)
         {
@@ -102,6 +111,21 @@ public static class RedisConnector
         return chain.Build(presented);
     }
 
+    /// <summary>StackExchange.Redis reports a rejected server certificate as an AuthenticationFailure too.</summary>
+    private static bool IsTlsFailure(Exception error)
+    {
+        for (Exception? inner = error; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        var text = error.ToString();
+        return text.Contains("certificate", StringComparison.OrdinalIgnoreCase) || text.Contains("SSL", StringComparison.Ordinal) || text.Contains("TLS", StringComparison.Ordinal);
+    }
+
     private static bool IsAuthError(string message) =>
         message.Contains("NOAUTH", StringComparison.OrdinalIgnoreCase)
         || message.Contains("WRONGPASS", StringComparison.OrdinalIgnoreCase)
@@ -111,9 +135,17 @@ public static class RedisConnector
     private static string Explain(RedisOptions options, RedisConnectionException error)
     {
         var endpoint = options.Describe();
+        if (options.Tls && IsTlsFailure(error))
+        {
+            return $"cannot reach Redis at {endpoint} over TLS ({error.FailureType}); check the server certificate, --redis-tls-ca and the TLS port";
+        }
+
         if (error.FailureType == ConnectionFailureType.AuthenticationFailure || IsAuthError(error.ToString()))
         {
-            return $"Redis at {endpoint} refused the credentials; check --redis-password / NTKSWEEP_REDIS__PASSWORD";
+            var password = options.Password ?? ConfigurationOptions.Parse(options.Connection!).Password;
+            return string.IsNullOrEmpty(password)
+                ? $"Redis at {endpoint} requires a password; give --redis-password or NTKSWEEP_REDIS__PASSWORD"
+                : $"Redis at {endpoint} refused the credentials; check --redis-password / NTKSWEEP_REDIS__PASSWORD";
         }
 
         // A refused AUTH can surface as a plain UnableToConnect; ask the server directly what it objects to.
