@@ -164,7 +164,9 @@ public sealed partial class SweepGrain
     {
         var status = BuildStatus();
         var hasWork = status.Exists && !status.Finished;
-        var offersWork = hasWork && !state.State.Cancelled && status.Counts.Pending > 0;
+        // Listed while anything is pending or running, so that idle slots keep calling: when this grain's silo dies,
+        // their next call re-activates it on a survivor within a poll, long before the reminder would.
+        var offersWork = hasWork && !state.State.Cancelled;
         if (offersWork != registeredActive)
         {
             await GrainFactory.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.ClusterKey).SetActive(Name, offersWork);
