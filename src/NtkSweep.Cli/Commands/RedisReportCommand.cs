@@ -38,8 +38,9 @@ internal static class RedisReportCommand
             }
 
             var options = redis.Read(parseResult);
-            var output = parseResult.GetValue<DirectoryInfo>("--out")?.FullName
-                ?? throw new UsageException("--out: required with --redis (where to write the report)");
+            var output = CommandPaths.Directory(
+                parseResult.GetValue<DirectoryInfo>("--out")?.FullName ?? throw new UsageException("--out: required with --redis (where to write the report)"),
+                "--out");
             using var logging = new CliLogging(null, consoleWarningsOnly: true);
             return await RedisCommandOptions.RunOneShotAsync(options, async multiplexer =>
             {

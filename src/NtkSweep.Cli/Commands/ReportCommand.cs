@@ -43,7 +43,7 @@ internal static class ReportCommand
                 options = SweepReport.OptionsFrom(sweep.Report);
             }
 
-            var outputDirectory = parseResult.GetValue(output)?.FullName ?? Path.Combine(storeDirectory.FullName, "report");
+            var outputDirectory = CommandPaths.Directory(parseResult.GetValue(output)?.FullName ?? Path.Combine(storeDirectory.FullName, "report"), "--out");
             SweepReport.Write(title, description, runs, options, outputDirectory);
             Console.Out.WriteLine($"report: {Path.Combine(outputDirectory, "report.html")} ({runs.Count} runs)");
             return 0;

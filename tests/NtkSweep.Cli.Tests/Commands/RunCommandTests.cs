@@ -224,6 +224,24 @@ public sealed class RunCommandTests
         Assert.False(Directory.Exists(store), "a bad sweep file must not create its store");
     }
 
+    [Fact]
+    public void ReportOutThatIsAFile_IsOneLineNamingTheOption_ExitTwo_AndWritesNothing()
+    {
+        using var directory = new TemporaryDirectory();
+        var store = directory.Combine("store");
+        var sweep = directory.Combine("tiny.yaml");
+        File.WriteAllText(sweep, "name: tiny\nfixed: {data: luo1d, maxSteps: 50, width: 8}\n");
+        Assert.Equal(0, CliProcess.Run(directory.Path, "run", sweep, "--store", store, "--workers", "1").ExitCode);
+        var file = directory.Combine("a-file");
+        File.WriteAllText(file, "not a directory");
+
+        var outcome = CliProcess.Run(directory.Path, "report", store, "--out", file);
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.StartsWith("error: --out: ", Assert.Single(outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Equal("not a directory", File.ReadAllText(file));
+    }
+
     private static string ResultOf(string record) => JsonNode.Parse(record)!["result"]!.ToJsonString();
 
     /// <summary>report.json without timing fields, which are the only things two identical sweeps may differ in.</summary>
