@@ -98,8 +98,9 @@ internal static class RunCommand
             return 130;
         }
 
+        // The grain expanded the grid already; the report takes its keys rather than expanding it again.
+        var keys = await grain.GetRunKeys().ConfigureAwait(false);
         await CommandHost.StopAsync(host).ConfigureAwait(false);
-        var keys = sweep.Expand().Select(point => point.Key).ToHashSet(StringComparer.Ordinal);
         var runs = store.GetMany(keys).OrderBy(run => run.Key, StringComparer.Ordinal).ToArray();
         SweepReport.Write(sweep, runs, reportDirectory);
         logger.LogInformation("Report written to {Report}", Path.Combine(reportDirectory, "report.html"));

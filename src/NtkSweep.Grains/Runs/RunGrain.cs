@@ -167,7 +167,6 @@ public sealed partial class RunGrain(
     {
         state.State.Checkpoint = checkpoint;
         state.State.CheckpointStep = step;
-        state.State.Starts++;
         try
         {
             await state.WriteStateAsync();

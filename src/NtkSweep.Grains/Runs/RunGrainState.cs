@@ -9,7 +9,4 @@ public sealed class RunGrainState
     public byte[]? Checkpoint { get; set; }
 
     public int CheckpointStep { get; set; }
-
-    /// <summary>How many times training started from this state (resumes included), for logs.</summary>
-    public int Starts { get; set; }
 }
