@@ -37,7 +37,7 @@ internal static class TrainSummary
             text.AppendLine(Invariant($"decay       budget λΣη = {Number(result.DecayBudget)}{(result.DecayBudget >= 1 ? " (≳ 1: decay alone pulls the net out of the lazy regime)" : string.Empty)}"));
         }
 
-        text.Append(Invariant($"speed       {result.StepsPerSecond:N0} steps/s, {result.WallSeconds:0.###} s, kernel {KernelSelector.ToName(result.KernelPath)}"));
+        text.Append(Invariant($"speed       {result.StepsPerSecond:N0} steps/s, {result.WallSeconds:0.###} s, kernel {KernelFactory.ToName(result.KernelPath)}"));
         return text.ToString();
     }
 

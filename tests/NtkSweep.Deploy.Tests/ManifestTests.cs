@@ -429,7 +429,7 @@ public sealed class ManifestTests
         var keys = new HashSet<string>(StringComparer.Ordinal)
         {
             EnvironmentKey(RedisOptions.SectionName, null),
-            KernelSelector.EnvironmentVariable,
+            NtkSweep.Cli.Commands.KernelChoice.EnvironmentVariable,
         };
         foreach (var (section, type) in new[] { (RedisOptions.SectionName, typeof(RedisOptions)), (EngineOptions.SectionName, typeof(EngineOptions)) })
         {

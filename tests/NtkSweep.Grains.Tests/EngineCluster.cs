@@ -119,7 +119,7 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     private sealed class CountingTrainer(EngineCluster engine) : IRunTrainer
     {
-        public RunResult Train(RunSpec spec, KernelPath? path, byte[]? resumeFrom, CheckpointOptions checkpoints, CancellationToken cancellationToken)
+        public RunResult Train(RunSpec spec, KernelPath path, byte[]? resumeFrom, CheckpointOptions checkpoints, CancellationToken cancellationToken)
         {
             engine.TrainCalls.AddOrUpdate(spec.ToCanonicalJson(), 1, (_, count) => count + 1);
             if (spec.Width == PoisonWidth)

@@ -31,7 +31,7 @@ internal static class RunCommand
         var store = new Option<DirectoryInfo>("--store") { Description = $"Result store directory (default: ./{DefaultStore})." };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "Run again the runs that failed before." };
         var report = new Option<DirectoryInfo>("--report") { Description = "Where to write the report (default: STORE/report)." };
-        var kernel = new Option<string>("--kernel") { Description = "Kernel path for every run (default: NTKSWEEP_KERNEL or auto)." };
+        var kernel = new Option<string>("--kernel") { Description = "Kernel path for every run: " + KernelChoice.OptionDescription };
         var engine = new EngineCommandOptions();
         command.Arguments.Add(file);
         command.Options.Add(workers);
@@ -49,7 +49,7 @@ internal static class RunCommand
                 throw new UsageException("--workers: must be at least 1");
             }
 
-            var path = TrainCommand.ParseKernel(parseResult.GetValue(kernel));
+            var path = KernelChoice.FromOptionOrEnvironment(parseResult.GetValue(kernel));
             var storeDirectory = CommandPaths.Directory(parseResult.GetValue(store)?.FullName ?? Path.GetFullPath(DefaultStore), "--store");
             var reportDirectory = CommandPaths.Directory(parseResult.GetValue(report)?.FullName ?? Path.Combine(storeDirectory, "report"), "--report", create: false);
             var settings = engine.Read(parseResult);
@@ -59,7 +59,7 @@ internal static class RunCommand
             {
                 settings(options);
                 options.Slots = slots;
-                options.Kernel = path ?? KernelSelector.FromEnvironment();
+                options.Kernel = path ?? options.Kernel;
             }, cancellationToken).ConfigureAwait(false);
         });
         return command;

@@ -26,7 +26,7 @@ internal static class SiloCommand
         var siloPort = new Option<int?>("--silo-port") { Description = "Port for silo-to-silo traffic (default: 11111)." };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port clients connect to (default: 30000)." };
         var advertise = new Option<string>("--advertise") { Description = "The IP address other silos and clients reach this one at (default: this host's first address)." };
-        var kernel = new Option<string>("--kernel") { Description = "Kernel path for every run (default: NTKSWEEP_KERNEL or auto)." };
+        var kernel = new Option<string>("--kernel") { Description = "Kernel path for every run: " + KernelChoice.OptionDescription };
         var redis = new RedisCommandOptions();
         var engine = new EngineCommandOptions();
         command.Options.Add(concurrency);
@@ -61,7 +61,7 @@ internal static class SiloCommand
             var network = new SiloNetworkOptions { AdvertisedAddress = address };
             network.SiloPort = parseResult.GetValue(siloPort) ?? network.SiloPort;
             network.GatewayPort = parseResult.GetValue(gatewayPort) ?? network.GatewayPort;
-            var path = TrainCommand.ParseKernel(parseResult.GetValue(kernel));
+            var path = KernelChoice.FromOptionOrEnvironment(parseResult.GetValue(kernel));
             var settings = engine.Read(parseResult);
             try
             {

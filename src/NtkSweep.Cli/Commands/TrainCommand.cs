@@ -28,7 +28,7 @@ internal static class TrainCommand
 
         var specOption = new Option<FileInfo>("--spec") { Description = "Read the run spec from a JSON file; other options override its fields." };
         var jsonOption = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
-        var kernelOption = new Option<string>("--kernel") { Description = $"Kernel path: auto, reference, scalar, vector256, vector512 (default: ${KernelSelector.EnvironmentVariable} or auto)." };
+        var kernelOption = new Option<string>("--kernel") { Description = KernelChoice.OptionDescription };
         command.Options.Add(specOption);
         command.Options.Add(jsonOption);
         command.Options.Add(kernelOption);
@@ -56,7 +56,7 @@ internal static class TrainCommand
             }
 
             var spec = builder.Build();
-            var path = ParseKernel(parseResult.GetValue(kernelOption));
+            var path = KernelChoice.FromOptionOrEnvironment(parseResult.GetValue(kernelOption)) ?? KernelFactory.Best;
             var result = Trainer.Run(spec, path, cancellationToken);
             Console.Out.WriteLine(parseResult.GetValue(jsonOption) ? RunResultJson.Write(result) : TrainSummary.Format(result));
             return Task.FromResult(0);
@@ -90,22 +90,5 @@ internal static class TrainCommand
         {
             throw new UsageException($"--spec: '{path}' is not valid JSON: {error.Message}");
         }
-    }
-
-    internal static KernelPath? ParseKernel(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            return null;
-        }
-
-        if (name.Equals("auto", StringComparison.OrdinalIgnoreCase))
-        {
-            return KernelSelector.Best;
-        }
-
-        return KernelSelector.TryParse(name, out var path)
-            ? path
-            : throw new UsageException($"--kernel: unknown kernel path '{name}' (expected auto, reference, scalar, vector256 or vector512)");
     }
 }

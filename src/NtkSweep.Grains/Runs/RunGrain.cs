@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using NtkSweep.Grains.Slots;
 using NtkSweep.Sweeps.Runs;
 using NtkSweep.Sweeps.Store;
+using NtkSweep.Training.Kernels;
 using NtkSweep.Training.Runs;
 using NtkSweep.Training.Specs;
 using Orleans.Placement;
@@ -144,13 +145,13 @@ public sealed partial class RunGrain(
             RunResult result;
             try
             {
-                result = trainer.Train(spec, settings.Kernel, resume, saving, cancellationToken);
+                result = trainer.Train(spec, settings.Kernel ?? KernelFactory.Best, resume, saving, cancellationToken);
             }
             catch (CheckpointMismatchException error)
             {
                 // Taken on another kernel path (or damaged): resuming would not be bit-identical, so start over.
                 LogCheckpointDiscarded(order.Key, error.Message);
-                result = trainer.Train(spec, settings.Kernel, null, saving, cancellationToken);
+                result = trainer.Train(spec, settings.Kernel ?? KernelFactory.Best, null, saving, cancellationToken);
             }
 
             var record = StoredRun.FromResult(order.Key, result);

@@ -143,7 +143,7 @@ public sealed partial class TrainingSlots(
         {
             if (DateTime.UtcNow - refreshedUtc >= maxAge)
             {
-                var kernel = KernelSelector.ToName(options.Value.Kernel ?? KernelSelector.FromEnvironment());
+                var kernel = KernelFactory.ToName(options.Value.Kernel ?? KernelFactory.Best);
                 var slots = new SiloSlots(SiloName, Environment.MachineName, pool.Slots, pool.Busy, kernel);
                 activeSweeps = await grains.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.ClusterKey).ActiveSweeps(slots);
                 refreshedUtc = DateTime.UtcNow;

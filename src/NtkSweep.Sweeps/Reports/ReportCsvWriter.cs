@@ -97,7 +97,7 @@ internal static class ReportCsvWriter
                     ReportText.Machine(result.LinearizationDistance), ReportText.Machine(result.FarMass), ReportText.Machine(result.Condensation), ReportText.Machine(result.DecayBudget),
                     ReportText.Machine(result.FinalStepSize), ReportText.Machine(result.Alpha), ReportText.Machine(result.Beta1),
                     ReportText.Machine(result.Beta2), ReportText.Machine(result.Gamma), ReportText.Machine(result.GammaPrime),
-                    Training.Kernels.KernelSelector.ToName(result.KernelPath), ReportText.Machine(result.WallSeconds),
+                    Training.Kernels.KernelFactory.ToName(result.KernelPath), ReportText.Machine(result.WallSeconds),
                 ]);
             }
 

@@ -13,9 +13,10 @@ public static class RunKey
 {
     /// <summary>
     /// Bump when a change to the trainer or its metrics changes what a stored result means. v2: parameters accumulate in
-    /// a float64 master copy, and results carry linearizationDistance.
+    /// a float64 master copy, and results carry linearizationDistance. v3: the linearized model is trained in float64 in the
+    /// eigenbasis of K₀ (its metrics move in the last digits) and ‖θ‖² is summed in a fixed order on every CPU.
     /// </summary>
-    public const string TrainingSemanticsVersion = "training-v2";
+    public const string TrainingSemanticsVersion = "training-v3";
 
     public static string For(RunSpec spec)
     {

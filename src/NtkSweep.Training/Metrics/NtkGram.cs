@@ -1,4 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NtkSweep.Training.Linear;
 
 namespace NtkSweep.Training.Metrics;
 
@@ -9,10 +13,18 @@ namespace NtkSweep.Training.Metrics;
 /// </summary>
 public static class NtkGram
 {
+    /// <summary>Rows of set A computed together, so that each row of set B is read once per block, not once per row.</summary>
+    public const int RowBlock = 4;
+
     /// <summary>
     /// K[i, j] for rows i of set A and j of set B. Activations come from a forward pass (σ(Wx̃) ≥ 0, so the ReLU mask
     /// is activation &gt; 0).
     /// </summary>
+    /// <remarks>
+    /// Blocked like a matrix product: <see cref="RowBlock"/> rows of A against one row of B, eight accumulators in
+    /// registers, so the B side (n × m activations, beyond the caches at large m) streams from memory once per block.
+    /// The sums run over fixed eight-lane vectors in a fixed order, so K is the same on every CPU.
+    /// </remarks>
     public static void Compute(
         ReadOnlySpan<float> activationsA, // [countA, stride]
         ReadOnlySpan<float> inputsA, // [countA, channels]
@@ -27,7 +39,7 @@ public static class NtkGram
         double inverseAlpha,
         bool symmetric,
         Span<float> maskB, // [countB, width] scratch
-        Span<float> weightedMaskRow, // [width] scratch
+        Span<float> weightedMasksA, // [RowBlock, width] scratch
         Span<float> kernel) // [countA, countB]
     {
         for (var j = 0; j < countB; j++)
@@ -41,28 +53,100 @@ public static class NtkGram
         }
 
         var scale = (float)(inverseAlpha * inverseAlpha);
-        for (var i = 0; i < countA; i++)
+        Span<float> outputParts = stackalloc float[RowBlock];
+        Span<float> inputParts = stackalloc float[RowBlock];
+        for (var blockStart = 0; blockStart < countA; blockStart += RowBlock)
         {
-            var rowA = activationsA.Slice(i * stride, width);
-            for (var k = 0; k < width; k++)
+            var rows = Math.Min(RowBlock, countA - blockStart);
+            for (var r = 0; r < RowBlock; r++)
             {
-                weightedMaskRow[k] = rowA[k] > 0 ? outputWeights[k] * outputWeights[k] : 0f;
-            }
-
-            var inputA = inputsA.Slice(i * channels, channels);
-            var last = symmetric ? i + 1 : countB;
-            for (var j = 0; j < last; j++)
-            {
-                var outputPart = TensorPrimitives.Dot(rowA, activationsB.Slice(j * stride, width));
-                var inputPart = TensorPrimitives.Dot(weightedMaskRow[..width], maskB.Slice(j * width, width));
-                var inputProduct = TensorPrimitives.Dot(inputA, inputsB.Slice(j * channels, channels));
-                var value = scale * (outputPart + inputProduct * inputPart);
-                kernel[i * countB + j] = value;
-                if (symmetric)
+                // A short last block repeats its first row; those results are not stored.
+                var rowA = activationsA.Slice((blockStart + (r < rows ? r : 0)) * stride, width);
+                var weighted = weightedMasksA.Slice(r * width, width);
+                for (var k = 0; k < width; k++)
                 {
-                    kernel[j * countB + i] = value;
+                    weighted[k] = rowA[k] > 0 ? outputWeights[k] * outputWeights[k] : 0f;
                 }
             }
+
+            var last = symmetric ? blockStart + rows : countB;
+            for (var j = 0; j < last; j++)
+            {
+                BlockDots(activationsA, blockStart, rows, stride, weightedMasksA, activationsB.Slice(j * stride, width), maskB.Slice(j * width, width), width, outputParts, inputParts);
+                for (var r = 0; r < rows; r++)
+                {
+                    var i = blockStart + r;
+                    if (symmetric && j > i)
+                    {
+                        continue;
+                    }
+
+                    var inputProduct = FixedOrder.Dot(inputsA.Slice(i * channels, channels), inputsB.Slice(j * channels, channels));
+                    var value = scale * (outputParts[r] + inputProduct * inputParts[r]);
+                    kernel[i * countB + j] = value;
+                    if (symmetric)
+                    {
+                        kernel[j * countB + i] = value;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// For the <see cref="RowBlock"/> rows of A from <paramref name="blockStart"/>: σ(row)·σ(B row) and
+    /// (mask∘a²)(row)·mask(B row), written to <paramref name="outputParts"/> and <paramref name="inputParts"/>.
+    /// </summary>
+    private static void BlockDots(ReadOnlySpan<float> activationsA, int blockStart, int rows, int stride, ReadOnlySpan<float> weightedMasksA, ReadOnlySpan<float> rowB, ReadOnlySpan<float> maskRowB, int width, Span<float> outputParts, Span<float> inputParts)
+    {
+        ref var a0 = ref MemoryMarshal.GetReference(activationsA.Slice(blockStart * stride));
+        ref var a1 = ref Unsafe.Add(ref a0, rows > 1 ? stride : 0);
+        ref var a2 = ref Unsafe.Add(ref a0, rows > 2 ? 2 * stride : 0);
+        ref var a3 = ref Unsafe.Add(ref a0, rows > 3 ? 3 * stride : 0);
+        ref var m0 = ref MemoryMarshal.GetReference(weightedMasksA);
+        ref var m1 = ref Unsafe.Add(ref m0, width);
+        ref var m2 = ref Unsafe.Add(ref m0, 2 * width);
+        ref var m3 = ref Unsafe.Add(ref m0, 3 * width);
+        ref var b = ref MemoryMarshal.GetReference(rowB);
+        ref var mb = ref MemoryMarshal.GetReference(maskRowB);
+        Vector256<float> o0 = default, o1 = default, o2 = default, o3 = default, i0 = default, i1 = default, i2 = default, i3 = default;
+        var lanes = Vector256<float>.Count;
+        var k = 0;
+        for (; k + lanes <= width; k += lanes)
+        {
+            var offset = (nuint)k;
+            var activationB = Vector256.LoadUnsafe(ref b, offset);
+            var maskB = Vector256.LoadUnsafe(ref mb, offset);
+            o0 += Vector256.LoadUnsafe(ref a0, offset) * activationB;
+            o1 += Vector256.LoadUnsafe(ref a1, offset) * activationB;
+            o2 += Vector256.LoadUnsafe(ref a2, offset) * activationB;
+            o3 += Vector256.LoadUnsafe(ref a3, offset) * activationB;
+            i0 += Vector256.LoadUnsafe(ref m0, offset) * maskB;
+            i1 += Vector256.LoadUnsafe(ref m1, offset) * maskB;
+            i2 += Vector256.LoadUnsafe(ref m2, offset) * maskB;
+            i3 += Vector256.LoadUnsafe(ref m3, offset) * maskB;
+        }
+
+        outputParts[0] = FixedOrder.SumLanes(o0);
+        outputParts[1] = FixedOrder.SumLanes(o1);
+        outputParts[2] = FixedOrder.SumLanes(o2);
+        outputParts[3] = FixedOrder.SumLanes(o3);
+        inputParts[0] = FixedOrder.SumLanes(i0);
+        inputParts[1] = FixedOrder.SumLanes(i1);
+        inputParts[2] = FixedOrder.SumLanes(i2);
+        inputParts[3] = FixedOrder.SumLanes(i3);
+        for (; k < width; k++)
+        {
+            var activationB = Unsafe.Add(ref b, k);
+            var maskB = Unsafe.Add(ref mb, k);
+            outputParts[0] += Unsafe.Add(ref a0, k) * activationB;
+            outputParts[1] += Unsafe.Add(ref a1, k) * activationB;
+            outputParts[2] += Unsafe.Add(ref a2, k) * activationB;
+            outputParts[3] += Unsafe.Add(ref a3, k) * activationB;
+            inputParts[0] += Unsafe.Add(ref m0, k) * maskB;
+            inputParts[1] += Unsafe.Add(ref m1, k) * maskB;
+            inputParts[2] += Unsafe.Add(ref m2, k) * maskB;
+            inputParts[3] += Unsafe.Add(ref m3, k) * maskB;
         }
     }
 
@@ -80,17 +164,17 @@ public static class NtkGram
             vector[i] = 0.5f + (state >> 40) / (float)(1UL << 24);
         }
 
-        TensorPrimitives.Multiply(vector[..size], 1f / TensorPrimitives.Norm(vector[..size]), vector[..size]);
+        TensorPrimitives.Multiply(vector[..size], 1f / FixedOrder.Norm(vector[..size]), vector[..size]);
         double estimate = 0;
         for (var iteration = 0; iteration < iterations; iteration++)
         {
             for (var i = 0; i < size; i++)
             {
-                next[i] = TensorPrimitives.Dot(matrix.Slice(i * size, size), vector[..size]);
+                next[i] = FixedOrder.Dot(matrix.Slice(i * size, size), vector[..size]);
             }
 
             // Rayleigh quotient vᵀKv (v has unit norm) and the residual of the current vector.
-            estimate = TensorPrimitives.Dot(vector[..size], next[..size]);
+            estimate = FixedOrder.Dot(vector[..size], next[..size]);
             double residual = 0;
             for (var i = 0; i < size; i++)
             {
@@ -98,7 +182,7 @@ public static class NtkGram
                 residual += delta * delta;
             }
 
-            var norm = TensorPrimitives.Norm(next[..size]);
+            var norm = FixedOrder.Norm(next[..size]);
             if (!double.IsFinite(norm))
             {
                 return double.PositiveInfinity;

@@ -66,7 +66,7 @@ public static class RunResultJson
         Number(writer, "beta2", result.Beta2);
         Number(writer, "gamma", result.Gamma);
         Number(writer, "gammaPrime", result.GammaPrime);
-        writer.WriteString("kernelPath", KernelSelector.ToName(result.KernelPath));
+        writer.WriteString("kernelPath", KernelFactory.ToName(result.KernelPath));
         writer.WriteStartArray("lossCurve");
         foreach (var point in result.LossCurve)
         {
@@ -141,7 +141,7 @@ public static class RunResultJson
             Beta2 = Read(root, "beta2"),
             Gamma = Read(root, "gamma"),
             GammaPrime = Read(root, "gammaPrime"),
-            KernelPath = KernelSelector.TryParse(root.GetProperty("kernelPath").GetString() ?? string.Empty, out var path) ? path : KernelPath.Reference,
+            KernelPath = KernelFactory.TryParse(root.GetProperty("kernelPath").GetString() ?? string.Empty, out var path) ? path : KernelPath.Reference,
             LossCurve = root.GetProperty("lossCurve").EnumerateArray()
                 .Select(p => new LossPoint(p.GetProperty("step").GetInt32(), Read(p, "train"), Read(p, "test")))
                 .ToArray(),

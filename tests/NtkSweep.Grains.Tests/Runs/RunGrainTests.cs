@@ -1,6 +1,7 @@
 using NtkSweep.Sweeps.Files;
 using NtkSweep.Sweeps.Runs;
 using NtkSweep.Sweeps.Store;
+using NtkSweep.Training.Kernels;
 using NtkSweep.Training.Runs;
 
 namespace NtkSweep.Grains.Tests.Runs;
@@ -43,7 +44,7 @@ public sealed class RunGrainTests
         {
             var store = new DirectoryResultStore(directory);
             var point = SweepFileParser.Parse("name: one\nfixed: {data: luo1d, maxSteps: 50, width: 8}\n", "one.yaml").Expand()[0];
-            var result = Trainer.Run(point.Spec);
+            var result = Trainer.Run(point.Spec, KernelFactory.Best);
             store.PutFailure(point.Key, point.Spec, "boom");
 
             Assert.True(store.TryCommit(StoredRun.FromResult(point.Key, result)));

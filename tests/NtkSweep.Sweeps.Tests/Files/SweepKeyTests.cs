@@ -125,5 +125,5 @@ public sealed class SweepKeyTests
         Assert.Equal(StableKey, point.Key);
     }
 
-    private const string StableKey = "02f0d7675dbbd998439cdfc55e1a42d7";
+    private const string StableKey = "41476df2c5b982ca8fd3e12e4b1c56fe";
 }

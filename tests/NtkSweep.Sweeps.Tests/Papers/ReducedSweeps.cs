@@ -4,6 +4,7 @@ using NtkSweep.Sweeps.Files;
 using NtkSweep.Sweeps.Reports;
 using NtkSweep.Sweeps.Reports.Claims;
 using NtkSweep.Sweeps.Runs;
+using NtkSweep.Training.Kernels;
 using NtkSweep.Training.Runs;
 
 namespace NtkSweep.Sweeps.Tests.Papers;
@@ -57,7 +58,7 @@ internal static class ReducedSweeps
         lock (TrainingLock)
         {
             stopwatch = Stopwatch.StartNew();
-            runs = sweep.Expand().Select(point => StoredRun.FromResult(point.Key, Trainer.Run(point.Spec))).ToArray();
+            runs = sweep.Expand().Select(point => StoredRun.FromResult(point.Key, Trainer.Run(point.Spec, KernelFactory.Best))).ToArray();
             stopwatch.Stop();
         }
 

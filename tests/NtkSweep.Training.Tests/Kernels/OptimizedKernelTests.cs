@@ -30,7 +30,7 @@ public sealed class OptimizedKernelTests
             (9, 12, 33, 0.1),
             (6, 4, 32, 0.1),
         ];
-        foreach (var path in new[] { KernelPath.Scalar, KernelPath.Vector256, KernelPath.Vector512 })
+        foreach (var path in KernelFactory.OptimizedPaths)
         {
             foreach (var (samples, channels, width, decay) in shapes)
             {
@@ -50,7 +50,7 @@ public sealed class OptimizedKernelTests
         var decay = (float)weightDecay;
 
         // Reference path on the exact shapes (its blocks are 1).
-        var reference = KernelSelector.Create(KernelPath.Reference);
+        var reference = KernelFactory.Create(KernelPath.Reference);
         var inputs = ToFloat(net.Inputs);
         var inputWeights = ToFloat(net.InputWeights);
         var outputWeights = ToFloat(net.OutputWeights);
@@ -63,7 +63,7 @@ public sealed class OptimizedKernelTests
         reference.Backward(inputs, inputWeights, outputWeights, expectedActivations, outputGradient, sampleCount, channels, width, inverseAlpha, decay, new float[reference.BackwardScratchLength(sampleCount, channels)], expectedInputGradient, expectedOutputGradient);
 
         // Optimized path on buffers padded as ITwoLayerKernel requires, zeros in the padding.
-        var kernel = KernelSelector.Create(path);
+        var kernel = KernelFactory.Create(path);
         Assert.Equal(path, kernel.Path);
         var paddedSamples = RoundUp(sampleCount, kernel.SampleBlock);
         var paddedChannels = RoundUp(channels, kernel.ChannelBlock);
@@ -172,13 +172,13 @@ public sealed class OptimizedKernelTests
         }
     }
 
+    public static TheoryData<KernelPath> OptimizedPaths() => [.. KernelFactory.OptimizedPaths];
+
     [Theory]
-    [InlineData(KernelPath.Scalar)]
-    [InlineData(KernelPath.Vector256)]
-    [InlineData(KernelPath.Vector512)]
+    [MemberData(nameof(OptimizedPaths))]
     public void Blocked_path_rejects_unpadded_shapes(KernelPath path)
     {
-        var kernel = KernelSelector.Create(path);
+        var kernel = KernelFactory.Create(path);
         var samples = kernel.SampleBlock + 1;
         var width = kernel.WidthBlock;
         Assert.Throws<ArgumentException>(() => kernel.Forward(
@@ -195,15 +195,26 @@ public sealed class OptimizedKernelTests
     }
 
     [Fact]
+    public void Factory_lists_every_path_and_accelerates_its_best()
+    {
+        Assert.Equal(Enum.GetValues<KernelPath>().Order(), KernelFactory.Paths.Order());
+        Assert.Equal(KernelPath.Reference, KernelFactory.Paths[0]);
+        Assert.DoesNotContain(KernelPath.Reference, KernelFactory.OptimizedPaths);
+        Assert.Contains(KernelFactory.Best, KernelFactory.Accelerated);
+        Assert.Contains(KernelPath.Scalar, KernelFactory.Accelerated);
+        Assert.All(KernelFactory.Paths, path => Assert.Equal(path, KernelFactory.Create(path).Path));
+    }
+
+    [Fact]
     public void Every_path_name_parses_back_to_its_path()
     {
-        foreach (var path in Enum.GetValues<KernelPath>())
+        foreach (var path in KernelFactory.Paths)
         {
-            Assert.True(KernelSelector.TryParse(KernelSelector.ToName(path), out var parsed));
+            Assert.True(KernelFactory.TryParse(KernelFactory.ToName(path), out var parsed));
             Assert.Equal(path, parsed);
         }
 
-        Assert.False(KernelSelector.TryParse("vector1024", out _));
+        Assert.False(KernelFactory.TryParse("vector1024", out _));
     }
 
     private static void AssertWithin(float expected, float actual, double tolerance, string what)

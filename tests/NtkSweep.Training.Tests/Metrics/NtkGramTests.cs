@@ -10,17 +10,18 @@ public sealed class NtkGramTests
     /// <summary>
     /// The strongest check of the NTK formula: K = J·Jᵀ with J = ∂f/∂θ built column by column (one parameter at a
     /// time) from central differences of the float64 reference forward pass, independent of the closed form.
+    /// Widths below and above one eight-lane vector, and row counts that leave a short last block of rows.
     /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Compute_matches_jacobian_product_built_parameter_by_parameter(bool symmetric)
+    [InlineData(true, 4, 5)]
+    [InlineData(false, 4, 5)]
+    [InlineData(true, 7, 21)]
+    [InlineData(false, 6, 21)]
+    public void Compute_matches_jacobian_product_built_parameter_by_parameter(bool symmetric, int countA, int width)
     {
-        const int countA = 4;
         const int countB = 3;
         const int channels = 3;
-        const int width = 5;
-        const int stride = width + 3;
+        var stride = width + 3;
         const double alpha = 1.7;
         var net = RandomNetwork.Create(countA + countB, channels, width, seed: 99);
         var inputsA = net.Inputs.Take(countA * channels).ToArray();
@@ -38,7 +39,7 @@ public sealed class NtkGramTests
             activationsA, ToFloat(inputsA), countA,
             activationsB, ToFloat(inputsB), countOfB,
             ToFloat(net.OutputWeights), width, stride, channels, 1 / alpha, symmetric,
-            new float[countOfB * width], new float[width], kernel);
+            new float[countOfB * width], new float[NtkGram.RowBlock * width], kernel);
 
         for (var i = 0; i < countA; i++)
         {

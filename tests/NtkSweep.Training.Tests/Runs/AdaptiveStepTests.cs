@@ -11,7 +11,7 @@ public sealed class AdaptiveStepTests
     public void Adaptive_step_starts_near_the_inverse_curvature_and_descends()
     {
         var spec = RunSpecJson.Parse("""{"data":"luo1d","width":256,"antisymmetric":true,"maxSteps":200,"lossTolerance":0}""");
-        var result = Trainer.Run(spec, KernelSelector.Best);
+        var result = Trainer.Run(spec, KernelFactory.Best);
         Assert.Equal(RunStatus.Budget, result.Status);
         Assert.True(result.FinalStepSize > 0);
         // The train loss recorded on the curve never rises: rejected steps are undone.
@@ -28,7 +28,7 @@ public sealed class AdaptiveStepTests
     {
         // η = 64/curvature overshoots on the first steps; halving must bring it back rather than end the run.
         var spec = RunSpecJson.Parse("""{"data":"luo1d","width":128,"antisymmetric":true,"stepScale":64,"maxSteps":3000}""");
-        var result = Trainer.Run(spec, KernelSelector.Best);
+        var result = Trainer.Run(spec, KernelFactory.Best);
         Assert.NotEqual(RunStatus.Diverged, result.Status);
         Assert.True(result.TrainLoss < 0.01 * result.InitialTrainLoss, FormattableString.Invariant($"loss {result.TrainLoss:g3} from {result.InitialTrainLoss:g3}"));
     }
@@ -44,7 +44,7 @@ public sealed class AdaptiveStepTests
     public void Adaptive_step_does_not_freeze_training_after_rejections()
     {
         var spec = RunSpecJson.Parse("""{"data":"luo1d","width":64,"antisymmetric":true,"preset":"ntk","maxSteps":20000,"seed":1}""");
-        var result = Trainer.Run(spec, KernelSelector.Best);
+        var result = Trainer.Run(spec, KernelFactory.Best);
         var early = result.LossCurve.First(point => point.Step >= 2000);
         Assert.True(
             result.TrainLoss < 0.9 * early.TrainLoss,

@@ -42,7 +42,7 @@ public sealed class AllocationTests
 
     private static (long Bytes, RunResult Result) MeasureRun(RunSpec spec, KernelPath path)
     {
-        var session = new TrainingSession(spec, KernelSelector.Create(path));
+        var session = new TrainingSession(spec, KernelFactory.Create(path));
         var before = GC.GetAllocatedBytesForCurrentThread();
         var result = session.Run();
         var after = GC.GetAllocatedBytesForCurrentThread();

@@ -19,14 +19,14 @@ public sealed class CheckpointTests
     {
         var spec = RunSpecJson.Parse(json);
         var checkpoints = new List<byte[]>();
-        var uninterrupted = new TrainingSession(spec, KernelSelector.Create(KernelPath.Vector512))
+        var uninterrupted = new TrainingSession(spec, KernelFactory.Create(KernelPath.Vector512))
             .Run(new CheckpointOptions(97, checkpoints.Add));
         Assert.True(checkpoints.Count >= 3, $"expected several checkpoints, got {checkpoints.Count}");
 
         var expected = WithoutTimings(uninterrupted);
         foreach (var checkpoint in new[] { checkpoints[0], checkpoints[checkpoints.Count / 2], checkpoints[^1] })
         {
-            var session = new TrainingSession(spec, KernelSelector.Create(KernelPath.Vector512));
+            var session = new TrainingSession(spec, KernelFactory.Create(KernelPath.Vector512));
             session.RestoreCheckpoint(checkpoint);
             Assert.Equal(expected, WithoutTimings(session.Run()));
         }
@@ -61,12 +61,12 @@ public sealed class CheckpointTests
         var spec = RunSpecJson.Parse("""{"data":"luo1d","width":32,"maxSteps":200}""");
         var other = RunSpecJson.Parse("""{"data":"luo1d","width":32,"maxSteps":200,"seed":2}""");
         byte[]? checkpoint = null;
-        new TrainingSession(spec, KernelSelector.Create(KernelPath.Scalar)).Run(new CheckpointOptions(50, c => checkpoint ??= c));
+        new TrainingSession(spec, KernelFactory.Create(KernelPath.Scalar)).Run(new CheckpointOptions(50, c => checkpoint ??= c));
         Assert.NotNull(checkpoint);
 
-        Assert.Throws<CheckpointMismatchException>(() => new TrainingSession(other, KernelSelector.Create(KernelPath.Scalar)).RestoreCheckpoint(checkpoint));
-        Assert.Throws<CheckpointMismatchException>(() => new TrainingSession(spec, KernelSelector.Create(KernelPath.Vector256)).RestoreCheckpoint(checkpoint));
-        Assert.Throws<CheckpointMismatchException>(() => new TrainingSession(spec, KernelSelector.Create(KernelPath.Scalar)).RestoreCheckpoint(checkpoint[..(checkpoint.Length / 2)]));
+        Assert.Throws<CheckpointMismatchException>(() => new TrainingSession(other, KernelFactory.Create(KernelPath.Scalar)).RestoreCheckpoint(checkpoint));
+        Assert.Throws<CheckpointMismatchException>(() => new TrainingSession(spec, KernelFactory.Create(KernelPath.Vector256)).RestoreCheckpoint(checkpoint));
+        Assert.Throws<CheckpointMismatchException>(() => new TrainingSession(spec, KernelFactory.Create(KernelPath.Scalar)).RestoreCheckpoint(checkpoint[..(checkpoint.Length / 2)]));
     }
 
     private static string WithoutTimings(RunResult result) =>

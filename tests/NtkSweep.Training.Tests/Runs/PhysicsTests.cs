@@ -23,7 +23,7 @@ public sealed class PhysicsTests
     [InlineData(3)]
     public void Ntk_point_on_luo_task_is_lazy_with_rd_w_falling_like_m_to_minus_one_half(int seed)
     {
-        var results = Widths.Select(width => Trainer.Run(Luo(width, """ "preset":"ntk" """, seed), KernelSelector.Best)).ToArray();
+        var results = Widths.Select(width => Trainer.Run(Luo(width, """ "preset":"ntk" """, seed), KernelFactory.Best)).ToArray();
         var rdW = results.Select(result => result.RdW).ToArray();
 
         AssertStrictly(rdW, decreasing: true, "RD_w at the NTK point");
@@ -43,7 +43,7 @@ public sealed class PhysicsTests
     [InlineData(3)]
     public void Condensed_point_gamma_one_and_a_half_has_rd_w_growing_with_width(int seed)
     {
-        var results = Widths.Select(width => Trainer.Run(Luo(width, """ "gamma":1.5,"gammaPrime":0 """, seed), KernelSelector.Best)).ToArray();
+        var results = Widths.Select(width => Trainer.Run(Luo(width, """ "gamma":1.5,"gammaPrime":0 """, seed), KernelFactory.Best)).ToArray();
         var rdW = results.Select(result => result.RdW).ToArray();
 
         AssertStrictly(rdW, decreasing: false, "RD_w at γ = 1.5");
@@ -61,7 +61,7 @@ public sealed class PhysicsTests
     [InlineData(3)]
     public void Mean_field_point_keeps_rd_w_of_order_one_across_widths(int seed)
     {
-        var rdW = Widths.Select(width => Trainer.Run(Luo(width, """ "gamma":1,"gammaPrime":0 """, seed), KernelSelector.Best).RdW).ToArray();
+        var rdW = Widths.Select(width => Trainer.Run(Luo(width, """ "gamma":1,"gammaPrime":0 """, seed), KernelFactory.Best).RdW).ToArray();
 
         Assert.All(rdW, value => Assert.InRange(value, 0.1, 10));
         var slope = Slope(Widths, rdW);
@@ -82,7 +82,7 @@ public sealed class PhysicsTests
     public void Teacher_student_with_weight_decay_gathers_mass_on_every_teacher(string preset, double weightDecay, int seed)
     {
         var spec = Teacher(preset, weightDecay, seed);
-        var result = Trainer.Run(spec, KernelSelector.Best);
+        var result = Trainer.Run(spec, KernelFactory.Best);
 
         Assert.True(result.FarMass < 0.01, FormattableString.Invariant($"far mass {result.FarMass:g3}"));
         Assert.Equal(2, result.TeacherClusters.Count);
@@ -102,7 +102,7 @@ public sealed class PhysicsTests
     [Fact]
     public void Teacher_student_without_weight_decay_at_ntk_init_keeps_most_mass_far()
     {
-        var result = Trainer.Run(Teacher("ntk", 0, 1), KernelSelector.Best);
+        var result = Trainer.Run(Teacher("ntk", 0, 1), KernelFactory.Best);
         Assert.True(result.FarMass > 0.8, FormattableString.Invariant($"far mass {result.FarMass:g3}"));
         Assert.True(result.RdW < 0.5, FormattableString.Invariant($"RD_w {result.RdW:g3}"));
         Assert.Equal(0, result.DecayBudget);
