@@ -10,9 +10,10 @@ using NtkSweep.Training.Kernels;
 namespace NtkSweep.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project tests/NtkSweep.Benchmarks -- [steps|bdn] ...`.
+/// `dotnet run -c Release --project tests/NtkSweep.Benchmarks -- [steps|speed|bdn] ...`.
 /// `steps` (the default) times the step directly and prints one table (and with --json one JSON line per row),
-/// fast enough to run beside the PyTorch comparison; `bdn` runs the BenchmarkDotNet suite with its allocation column.
+/// fast enough to run beside the PyTorch comparison; `speed` puts the FMA peak, the kernel step and the training loop
+/// of a real run side by side; `bdn` runs the BenchmarkDotNet suite with its allocation column.
 /// </summary>
 internal static class BenchmarkEntry
 {
@@ -25,6 +26,19 @@ internal static class BenchmarkEntry
                 .AddColumn(new StepsPerSecondColumn(), new GflopsColumn());
             BenchmarkRunner.Run<StepBenchmarks>(config, args[1..]);
             return 0;
+        }
+
+        if (args.Length > 1 && args[0] == "eigen")
+        {
+            return EigenParts.Run(int.Parse(args[1], CultureInfo.InvariantCulture));
+        }
+
+        if (args.Length > 0 && args[0] == "speed")
+        {
+            var stepsIndex = Array.IndexOf(args, "--steps");
+            var steps = stepsIndex > 0 && stepsIndex + 1 < args.Length ? int.Parse(args[stepsIndex + 1], CultureInfo.InvariantCulture) : 1000;
+            var rest = stepsIndex > 0 ? [.. args[1..stepsIndex], .. args[Math.Min(args.Length, stepsIndex + 2)..]] : args[1..];
+            return RunSpeed.Run(StepsOptions.Parse(rest), steps);
         }
 
         var options = StepsOptions.Parse(args.Length > 0 && args[0] == "steps" ? args[1..] : args);
@@ -45,10 +59,10 @@ internal static class BenchmarkEntry
                 };
                 var stepsPerSecond = Measure(operation, path == KernelPath.Reference ? Math.Min(options.Seconds, 1) : options.Seconds);
                 var gflops = stepsPerSecond * workload.FlopsPerStep / 1e9;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {KernelSelector.ToName(path)} | {width} | {stepsPerSecond:0.0} | {gflops:0.0} |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {KernelFactory.ToName(path)} | {width} | {stepsPerSecond:0.0} | {gflops:0.0} |"));
                 if (options.Json)
                 {
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"path\":\"{KernelSelector.ToName(path)}\",\"width\":{width},\"samples\":{options.Samples},\"inputDim\":{options.InputDim},\"stepsPerSecond\":{stepsPerSecond:R},\"gflops\":{gflops:R}}}"));
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"path\":\"{KernelFactory.ToName(path)}\",\"width\":{width},\"samples\":{options.Samples},\"inputDim\":{options.InputDim},\"stepsPerSecond\":{stepsPerSecond:R},\"gflops\":{gflops:R}}}"));
                 }
             }
         }
@@ -57,7 +71,7 @@ internal static class BenchmarkEntry
     }
 
     /// <summary>Warm up, then time whole batches of steps until the time budget is spent; the best batch rate counts.</summary>
-    private static double Measure(Action step, double seconds)
+    internal static double Measure(Action step, double seconds)
     {
         step();
         var clock = Stopwatch.StartNew();
@@ -94,7 +108,7 @@ internal sealed record StepsOptions(int Samples, int InputDim, int[] Widths, Ker
 {
     public static StepsOptions Parse(string[] args)
     {
-        var options = new StepsOptions(1024, 32, [64, 256, 1024, 4096], [KernelSelector.Best], 2, false);
+        var options = new StepsOptions(1024, 32, [64, 256, 1024, 4096], [KernelFactory.Best], 2, false);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -103,7 +117,7 @@ internal sealed record StepsOptions(int Samples, int InputDim, int[] Widths, Ker
                 "--samples" => options with { Samples = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--input-dim" => options with { InputDim = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--widths" => options with { Widths = Next().Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray() },
-                "--paths" => options with { Paths = Next().Split(',').Select(p => KernelSelector.TryParse(p, out var path) ? path : throw new ArgumentException($"unknown path {p}")).ToArray() },
+                "--paths" => options with { Paths = Next().Split(',').Select(p => KernelFactory.TryParse(p, out var path) ? path : throw new ArgumentException($"unknown path {p}")).ToArray() },
                 "--seconds" => options with { Seconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--json" => options with { Json = true },
                 "--part" => options with { Part = Next() },
@@ -125,7 +139,7 @@ internal static class MachineFacts
             model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? model;
         }
 
-        return $"{model}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, Vector512 accelerated: {Vector512.IsHardwareAccelerated}, Vector256: {Vector256.IsHardwareAccelerated}, best path {KernelSelector.ToName(KernelSelector.Best)}";
+        return $"{model}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, Vector512 accelerated: {Vector512.IsHardwareAccelerated}, Vector256: {Vector256.IsHardwareAccelerated}, best path {KernelFactory.ToName(KernelFactory.Best)}";
     }
 }
 

@@ -31,7 +31,7 @@ internal sealed class StepWorkload
 
     public StepWorkload(KernelPath path, int sampleCount, int inputDim, int width)
     {
-        kernel = KernelSelector.Create(path);
+        kernel = KernelFactory.Create(path);
         samples = RoundUp(sampleCount, kernel.SampleBlock);
         channels = RoundUp(inputDim, kernel.ChannelBlock);
         this.width = RoundUp(width, kernel.WidthBlock);

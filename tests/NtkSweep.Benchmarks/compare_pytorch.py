@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""Side-by-side speed of one training step: PyTorch and numpy (one thread) against NtkSweep.
+"""Side-by-side speed: the FMA peak, NtkSweep's kernel step and training loop, PyTorch and numpy (one thread each).
 
 Needs Debian's python3-torch, python3-numpy and libopenblas0-pthread (without it Debian links the reference BLAS,
 about 8 GFLOP/s) and the .NET SDK; run with /usr/bin/python3. Installs nothing.
 Every implementation runs the same full-batch gradient step of the two-layer ReLU net (forward, output gradient,
 backward, update) with explicit gradients and buffers kept between steps. GFLOP/s counts 4*n*d*m flops per step.
 
-    /usr/bin/python3 tests/NtkSweep.Benchmarks/compare_pytorch.py [--widths 64,256,1024,4096] [--seconds 2]
+    /usr/bin/python3 tests/NtkSweep.Benchmarks/compare_pytorch.py [--widths 64,256,1024,4096] [--seconds 2] [--steps 1000]
 """
 import argparse
 import json
@@ -116,16 +116,25 @@ def numpy_step_factory(n, d, m):
         np.subtract(w, np.float32(1e-3) * grad_w, out=w)
     return step
 
-def ntksweep_rates(root, n, d, widths, seconds):
+def ntksweep_rates(root, n, d, widths, seconds, steps):
+    """The `speed` benchmark's rows: FMA peak, kernel-only step and training loop of a real run, per width."""
     dll = os.path.join(root, "tests/NtkSweep.Benchmarks/bin/Release/net10.0/NtkSweep.Benchmarks.dll")
     subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(root, "tests/NtkSweep.Benchmarks")],
                    check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(["dotnet", dll, "steps", "--json", "--samples", str(n), "--input-dim", str(d),
-                          "--widths", ",".join(map(str, widths)), "--seconds", str(seconds)],
+    out = subprocess.run(["dotnet", dll, "speed", "--json", "--samples", str(n), "--input-dim", str(d),
+                          "--widths", ",".join(map(str, widths)), "--seconds", str(seconds), "--steps", str(steps)],
                          check=True, capture_output=True, text=True)
     machine = [l for l in out.stdout.splitlines() if l.startswith("# machine")]
     rows = [json.loads(l) for l in out.stderr.splitlines() if l.startswith("{")]
-    return {r["width"]: r for r in rows}, (machine[0][2:] if machine else "")
+    return {r["width"]: r for r in rows}, (machine[0][2:] if machine else ""), out.stdout
+
+def instruction_set():
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((l for l in f if l.startswith("flags")), "")
+    except OSError:
+        return "unknown"
+    return "AVX-512" if " avx512f" in flags else "AVX2" if " avx2" in flags else "SSE only"
 
 def main():
     parser = argparse.ArgumentParser()
@@ -133,6 +142,7 @@ def main():
     parser.add_argument("--input-dim", type=int, default=32)
     parser.add_argument("--widths", default="64,256,1024,4096")
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--steps", type=int, default=1000, help="steps of each real run whose training loop is timed")
     args = parser.parse_args()
     n, d = args.samples, args.input_dim
     widths = [int(w) for w in args.widths.split(",")]
@@ -141,27 +151,34 @@ def main():
     import torch
     import numpy
     torch.set_num_threads(1)
-    ntk, machine = ntksweep_rates(root, n, d, widths, args.seconds)
+    ntk, machine, speed_table = ntksweep_rates(root, n, d, widths, args.seconds, args.steps)
     try:
         import numpy.__config__ as cfg
         blas = ",".join(getattr(cfg, "blas_opt_info", {}).get("libraries", [])) or "unknown"
     except Exception:
         blas = "unknown"
 
-    print(f"CPU: {cpu_model()}; {machine}")
+    print(f"CPU: {cpu_model()}, instruction set {instruction_set()}; {machine}")
     print(f"PyTorch {torch.__version__} (threads {torch.get_num_threads()}), numpy {numpy.__version__} (BLAS {blas}), "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, OpenBLAS core used: {openblas_core()}")
-    print(f"n = {n}, d = {d}, one thread each, GFLOP/s = 4*n*d*m / step time")
+    print(f"n = {n}, d = {d}, one thread each, GFLOP/s = 4*n*d*m / step time; training loop = `train`'s stepsPerSecond "
+          f"of a {args.steps}-step run with every metric on; PyTorch and numpy = their bare GD loop")
     print()
-    print("| width | PyTorch GFLOP/s | numpy GFLOP/s | NtkSweep GFLOP/s | NtkSweep / PyTorch |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
+    print("| width | FMA peak | kernel step | of peak | training loop | of peak | PyTorch | numpy | loop / PyTorch | setup + end-of-run metrics s |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for m in widths:
         flops = 4.0 * n * d * m
         torch_gf = best_rate(torch_step_factory(n, d, m), args.seconds) * flops / 1e9
         numpy_gf = best_rate(numpy_step_factory(n, d, m), args.seconds) * flops / 1e9
-        ntk_gf = ntk[m]["gflops"]
-        print(f"| {m} | {torch_gf:.1f} | {numpy_gf:.1f} | {ntk_gf:.1f} | {ntk_gf / torch_gf:.2f} |")
+        row = ntk[m]
+        peak = row["fmaPeakGflops"]
+        print(f"| {m} | {peak:.1f} | {row['kernelGflops']:.1f} | {row['kernelGflops'] / peak:.0%} | {row['loopGflops']:.1f} | "
+              f"{row['loopGflops'] / peak:.0%} | {torch_gf:.1f} | {numpy_gf:.1f} | {row['loopGflops'] / torch_gf:.2f} | "
+              f"{row['metricSeconds']:.3f} |")
         sys.stdout.flush()
+    print()
+    print("The .NET side's own table:")
+    print(speed_table)
 
 if __name__ == "__main__":
     main()

@@ -62,7 +62,7 @@ public sealed class SiloFailoverTests(RedisServer server) : IClassFixture<RedisS
         using var deployment = new Deployment(server);
         var sweep = deployment.WriteSweep("handover", """
             name: handover
-            fixed: {data: luo1d, antisymmetric: true, maxSteps: 6000000, lossTolerance: 0, width: 64}
+            fixed: {data: luo1d, antisymmetric: true, maxSteps: 20000000, lossTolerance: 0, width: 64}
             seeds: 1
             """);
         var first = deployment.StartSilo();

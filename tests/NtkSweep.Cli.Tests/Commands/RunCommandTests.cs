@@ -125,7 +125,7 @@ public sealed class RunCommandTests
         var sweep = directory.Combine("long.yaml");
         File.WriteAllText(sweep, """
             name: long
-            fixed: {data: luo1d, antisymmetric: true, maxSteps: 4000000, lossTolerance: 0, width: 64}
+            fixed: {data: luo1d, antisymmetric: true, maxSteps: 6000000, lossTolerance: 0, width: 64}
             """);
         var store = directory.Combine("store");
         using (var process = Process.Start(CliProcess.StartInfo(directory.Path, "run", sweep, "--store", store, "--workers", "1", "--checkpoint-seconds", "0.5"))!)
