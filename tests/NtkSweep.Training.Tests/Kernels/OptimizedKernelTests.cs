@@ -29,6 +29,9 @@ public sealed class OptimizedKernelTests
             (12, 33, 33, 0.1),
             (9, 12, 33, 0.1),
             (6, 4, 32, 0.1),
+            // Wide enough for the backward pass's four-tile sweeps on every lane width, with single tiles left over.
+            (5, 3, 200, 0.1),
+            (13, 9, 140, 0.0),
         ];
         foreach (var path in KernelFactory.OptimizedPaths)
         {
