@@ -21,6 +21,9 @@ internal static class TrainSummary
         text.AppendLine(Invariant($"outcome     {RunResultJson.StatusName(result.Status)} after {result.Steps} steps ({RunResultJson.StopReasonName(result.StopReason)}); final η={Number(result.FinalStepSize)}"));
         text.AppendLine(Invariant($"loss        train {Number(result.TrainLoss)} (from {Number(result.InitialTrainLoss)}), test {Number(result.TestLoss)}, linearized test {Number(result.LinearizedTestLoss)} (gap {Number(result.LinearizationGap)})"));
         text.AppendLine(Invariant($"movement    RD_w {Number(result.RdW)}, RD_a {Number(result.RdA)}, ΔK {Number(result.KernelChange)}, alignment {Number(result.AlignmentStart)} → {Number(result.AlignmentEnd)}"));
+        text.AppendLine(result.KernelLimitDistance is { } distance
+            ? Invariant($"kernel      D_f {Number(distance)} from the infinite-width NTK predictor (its test loss {Number(result.KernelLimitTestLoss ?? double.NaN)})")
+            : "kernel      no infinite-width limit: weight decay toward 0 has no fixed kernel");
         text.Append(Invariant($"neurons     effective directions {Number(result.Condensation)}"));
         if (result.TeacherClusters.Count > 0)
         {

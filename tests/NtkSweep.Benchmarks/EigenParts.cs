@@ -28,7 +28,7 @@ internal static class EigenParts
             var t2 = Stopwatch.GetTimestamp();
             SymmetricEigen.Decompose(gram.Select(value => (double)value).ToArray(), size, diagonal, rows);
             var t3 = Stopwatch.GetTimestamp();
-            _ = SpectralBasis.Decompose(gram, size);
+            _ = SpectralBasis.Decompose<float>(gram, size);
             var t4 = Stopwatch.GetTimestamp();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"n = {size}: tridiagonal reduction {Stopwatch.GetElapsedTime(t0, t1).TotalSeconds:0.000} s, forming U {Stopwatch.GetElapsedTime(t1, t2).TotalSeconds:0.000} s, explicit decomposition in all {Stopwatch.GetElapsedTime(t2, t3).TotalSeconds:0.000} s, implicit basis {Stopwatch.GetElapsedTime(t3, t4).TotalSeconds:0.000} s"));
         }

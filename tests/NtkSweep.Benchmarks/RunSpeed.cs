@@ -69,7 +69,7 @@ internal static class RunSpeed
     {
         var matrix = EigenParts.GramMatrix(size);
         var start = Stopwatch.GetTimestamp();
-        _ = SpectralBasis.Decompose(matrix, size);
+        _ = SpectralBasis.Decompose<float>(matrix, size);
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 

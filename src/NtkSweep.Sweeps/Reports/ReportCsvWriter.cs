@@ -18,7 +18,7 @@ internal static class ReportCsvWriter
             "regime", "regimeBasis", "runs", "done", "diverged", "failed", "pending", "running", "widths",
             "rdWSlope", "rdWSlopeStdErr", "rdWSlopeLow", "rdWSlopeHigh",
             "kernelChangeSlope", "kernelChangeSlopeStdErr", "kernelChangeSlopeLow", "kernelChangeSlopeHigh",
-            "predictedSlope", "predictedSide", "agreesWithTheory", "gamma", "gammaPrime",
+            "predictedSlope", "predictedSide", "agreesWithTheory", "gammaOfScales", "gammaPrimeOfScales",
             "largestWidth", "rdW", "rdWLow", "rdWHigh", "kernelChange", "kernelChangeLow", "kernelChangeHigh",
             "trainLoss", "testLoss", "farMass", "condensation", "linearizationGap", "decayBudget", "alignmentEnd",
             "rdWByWidth", "kernelChangeByWidth",
@@ -60,8 +60,8 @@ internal static class ReportCsvWriter
         header.AddRange(
         [
             "width", "seed", "steps", "trainLoss", "testLoss", "initialTrainLoss", "rdW", "rdA", "kernelChange", "alignmentStart", "alignmentEnd",
-            "linearizedTestLoss", "linearizationGap", "linearizationDistance", "farMass", "condensation", "decayBudget", "finalStepSize",
-            "alpha", "beta1", "beta2", "gamma", "gammaPrime", "kernelPath", "wallSeconds",
+            "linearizedTestLoss", "linearizationGap", "linearizationDistance", "kernelLimitDistance", "kernelLimitTestLoss", "farMass", "condensation", "decayBudget", "finalStepSize",
+            "alpha", "beta1", "beta2", "gammaOfScales", "gammaPrimeOfScales", "kernelPath", "wallSeconds",
         ]);
         var builder = new StringBuilder();
         AppendRow(builder, header);
@@ -83,7 +83,7 @@ internal static class ReportCsvWriter
             row.Add(ReportText.Integer((long)stored.Spec.Seed));
             if (result is null)
             {
-                row.AddRange(Enumerable.Repeat(string.Empty, 23));
+                row.AddRange(Enumerable.Repeat(string.Empty, 25));
             }
             else
             {
@@ -94,7 +94,9 @@ internal static class ReportCsvWriter
                     ReportText.Machine(result.RdW), ReportText.Machine(result.RdA), ReportText.Machine(result.KernelChange),
                     ReportText.Machine(result.AlignmentStart), ReportText.Machine(result.AlignmentEnd),
                     ReportText.Machine(result.LinearizedTestLoss), ReportText.Machine(result.LinearizationGap),
-                    ReportText.Machine(result.LinearizationDistance), ReportText.Machine(result.FarMass), ReportText.Machine(result.Condensation), ReportText.Machine(result.DecayBudget),
+                    ReportText.Machine(result.LinearizationDistance),
+                    ReportText.Machine(result.KernelLimitDistance ?? double.NaN), ReportText.Machine(result.KernelLimitTestLoss ?? double.NaN),
+                    ReportText.Machine(result.FarMass), ReportText.Machine(result.Condensation), ReportText.Machine(result.DecayBudget),
                     ReportText.Machine(result.FinalStepSize), ReportText.Machine(result.Alpha), ReportText.Machine(result.Beta1),
                     ReportText.Machine(result.Beta2), ReportText.Machine(result.Gamma), ReportText.Machine(result.GammaPrime),
                     Training.Kernels.KernelFactory.ToName(result.KernelPath), ReportText.Machine(result.WallSeconds),

@@ -42,20 +42,20 @@ public sealed class KernelTrajectory
     private readonly double[] contraction;
     private double decay;
 
-    /// <param name="kernel">[sampleCount, sampleCount] the Gram matrix on the training set, symmetric.</param>
+    /// <param name="basis">The eigenbasis of the Gram matrix on the training set.</param>
     /// <param name="initialOutputs">[sampleCount] f₀ on the training set.</param>
     /// <param name="targets">[sampleCount] the labels y.</param>
     /// <param name="lossScale">The loss's factor in front of ½·mean((F − y)²).</param>
     /// <param name="outputScale">s: F = s·(f − f₀) when <paramref name="centered"/>; 1 otherwise.</param>
-    public KernelTrajectory(ReadOnlySpan<float> kernel, ReadOnlySpan<float> initialOutputs, ReadOnlySpan<float> targets, int sampleCount, double lossScale, double outputScale, bool centered, double weightDecay)
+    public KernelTrajectory(SpectralBasis basis, ReadOnlySpan<float> initialOutputs, ReadOnlySpan<float> targets, double lossScale, double outputScale, bool centered, double weightDecay)
     {
-        this.sampleCount = sampleCount;
+        this.basis = basis;
+        sampleCount = basis.Size;
         this.weightDecay = weightDecay;
         this.outputScale = centered ? outputScale : 1;
         this.centered = centered;
         gradientFactor = lossScale * this.outputScale / sampleCount;
 
-        basis = SpectralBasis.Decompose(kernel[..(sampleCount * sampleCount)], sampleCount);
         eigenvalues = [.. basis.Eigenvalues];
         LargestEigenvalue = sampleCount == 0 ? 0 : Math.Max(0, eigenvalues.Max());
         var curvature = lossScale * this.outputScale * this.outputScale * LargestEigenvalue / Math.Max(1, sampleCount) + weightDecay;
@@ -109,7 +109,8 @@ public sealed class KernelTrajectory
     /// F of the trained model on other inputs: <paramref name="crossKernel"/> [count, sampleCount] is K(x, X) and
     /// <paramref name="initialOutputs"/> [count] is f₀(x). Writes [count] to <paramref name="outputs"/>.
     /// </summary>
-    public void Predict(ReadOnlySpan<float> crossKernel, ReadOnlySpan<float> initialOutputs, int count, Span<double> outputs)
+    public void Predict<T>(ReadOnlySpan<T> crossKernel, ReadOnlySpan<float> initialOutputs, int count, Span<double> outputs)
+        where T : unmanaged, INumberBase<T>
     {
         // c = U·ĉ once, then one row of K(x, X) per output.
         var coefficients = new double[sampleCount];
@@ -121,7 +122,7 @@ public sealed class KernelTrajectory
             var source = crossKernel.Slice(i * sampleCount, sampleCount);
             for (var j = 0; j < sampleCount; j++)
             {
-                kernelRow[j] = source[j];
+                kernelRow[j] = double.CreateTruncating(source[j]);
             }
 
             var movement = FixedOrder.Dot(kernelRow, coefficients) + 2 * decay * initialOutputs[i];

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace NtkSweep.Training.Linear;
 
 /// <summary>
@@ -32,13 +34,14 @@ public sealed class SpectralBasis
     /// <summary>[size] λ_k, in no particular order; mode k of <see cref="ToModes"/> belongs to λ_k.</summary>
     public IReadOnlyList<double> Eigenvalues { get; }
 
-    /// <summary>Decomposes a symmetric float32 matrix (a Gram matrix as the metrics build it) in float64.</summary>
-    public static SpectralBasis Decompose(ReadOnlySpan<float> matrix, int size) // [size, size]
+    /// <summary>Decomposes a symmetric matrix (float32 as the empirical NTKs are built, or float64) in float64.</summary>
+    public static SpectralBasis Decompose<T>(ReadOnlySpan<T> matrix, int size) // [size, size]
+        where T : unmanaged, INumberBase<T>
     {
         var reflections = new double[size * size];
         for (var i = 0; i < reflections.Length; i++)
         {
-            reflections[i] = matrix[i];
+            reflections[i] = double.CreateTruncating(matrix[i]);
         }
 
         var eigenvalues = new double[size];

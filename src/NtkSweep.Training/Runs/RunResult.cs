@@ -72,6 +72,16 @@ public sealed record RunResult
     /// </summary>
     public double LinearizationDistance { get; init; }
 
+    /// <summary>
+    /// D_f = √mean over the test set of (F − F_ker)² / √mean(y²): the distance of the trained function from the
+    /// infinite-width NTK predictor trained from the net's own f₀ with the same step sizes (SCIENCE.md §6). Lazy nets
+    /// approach it like m^−½. Null with weight decay toward 0, which has no fixed-kernel limit.
+    /// </summary>
+    public double? KernelLimitDistance { get; init; }
+
+    /// <summary>Test loss of that infinite-width kernel predictor; null with weight decay.</summary>
+    public double? KernelLimitTestLoss { get; init; }
+
     public required double FarMass { get; init; }
 
     public required IReadOnlyList<TeacherCluster> TeacherClusters { get; init; }

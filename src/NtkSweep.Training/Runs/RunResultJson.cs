@@ -44,6 +44,8 @@ public static class RunResultJson
         Number(writer, "linearizedTestLoss", result.LinearizedTestLoss);
         Number(writer, "linearizationGap", result.LinearizationGap);
         Number(writer, "linearizationDistance", result.LinearizationDistance);
+        Number(writer, "kernelLimitDistance", result.KernelLimitDistance ?? double.NaN);
+        Number(writer, "kernelLimitTestLoss", result.KernelLimitTestLoss ?? double.NaN);
         Number(writer, "farMass", result.FarMass);
         writer.WriteStartArray("teacherClusters");
         foreach (var cluster in result.TeacherClusters)
@@ -129,6 +131,8 @@ public static class RunResultJson
             AlignmentEnd = Read(root, "alignmentEnd"),
             LinearizedTestLoss = Read(root, "linearizedTestLoss"),
             LinearizationDistance = root.TryGetProperty("linearizationDistance", out var distance) && distance.ValueKind == JsonValueKind.Number ? distance.GetDouble() : double.NaN,
+            KernelLimitDistance = OptionalNumber(root, "kernelLimitDistance"),
+            KernelLimitTestLoss = OptionalNumber(root, "kernelLimitTestLoss"),
             FarMass = Read(root, "farMass"),
             TeacherClusters = root.GetProperty("teacherClusters").EnumerateArray()
                 .Select(c => new TeacherCluster(c.GetProperty("teacher").GetInt32(), Read(c, "teacherWeight"), Read(c, "mass"), Read(c, "angleDeg"), c.GetProperty("neurons").GetInt32()))
@@ -191,6 +195,10 @@ public static class RunResultJson
     private static double Read(JsonElement element, string name) => ReadValue(element.GetProperty(name));
 
     private static double ReadValue(JsonElement value) => value.ValueKind == JsonValueKind.Null ? double.NaN : value.GetDouble();
+
+    /// <summary>A number that may be absent or null (no kernel limit, or a record from before the field existed).</summary>
+    private static double? OptionalNumber(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     private static void Number(Utf8JsonWriter writer, string name, double value)
     {

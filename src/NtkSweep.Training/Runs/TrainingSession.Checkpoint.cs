@@ -47,6 +47,11 @@ public sealed partial class TrainingSession
 
             WriteValues<double>(writer, Master);
             WriteValues<double>(writer, linearModel.CoefficientModes);
+            writer.Write(kernelLimit is not null);
+            if (kernelLimit is not null)
+            {
+                WriteValues<double>(writer, kernelLimit.CoefficientModes);
+            }
         }
 
         return stream.ToArray();
@@ -124,6 +129,17 @@ public sealed partial class TrainingSession
             var linearModes = new double[sampleCount];
             ReadValues<double>(reader, linearModes);
             linearModel.Restore(linearModes, linearDecay);
+            if (reader.ReadBoolean() != kernelLimit is not null)
+            {
+                throw new CheckpointMismatchException("the checkpoint's kernel-limit state does not match this run");
+            }
+
+            if (kernelLimit is not null)
+            {
+                var limitModes = new double[sampleCount];
+                ReadValues<double>(reader, limitModes);
+                kernelLimit.Restore(limitModes, 0);
+            }
         }
         catch (EndOfStreamException error)
         {
@@ -133,7 +149,7 @@ public sealed partial class TrainingSession
         EvaluateTrain();
     }
 
-    private const int CheckpointMagic = 0x334B544E; // "NTK3": the linearized model is kept in the eigenbasis of K₀
+    private const int CheckpointMagic = 0x344B544E; // "NTK4": the linearized model and the kernel-limit predictor in their eigenbases
 
     private static void WriteValues<T>(BinaryWriter writer, ReadOnlySpan<T> values)
         where T : unmanaged

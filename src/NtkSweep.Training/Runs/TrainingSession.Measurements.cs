@@ -51,6 +51,7 @@ public sealed partial class TrainingSession
 
         linearLoss = 0.5 * linearLoss / testCount;
         linearDistance = Math.Sqrt(linearDistance / testCount);
+        var (limitDistance, limitLoss) = KernelLimitMetrics();
 
         var neurons = NeuronMetrics.Compute(InputWeights, OutputWeights, width, paddedWidth, channels, spec.InputDim, scales.Alpha, data.TeacherDirections, data.TeacherWeights);
         return new RunResult
@@ -70,6 +71,8 @@ public sealed partial class TrainingSession
             AlignmentEnd = alignmentEnd,
             LinearizedTestLoss = linearLoss,
             LinearizationDistance = linearDistance,
+            KernelLimitDistance = limitDistance,
+            KernelLimitTestLoss = limitLoss,
             FarMass = neurons.FarMass,
             TeacherClusters = neurons.Clusters,
             Condensation = neurons.Condensation,
@@ -86,5 +89,30 @@ public sealed partial class TrainingSession
             WallSeconds = 0,
             StepsPerSecond = 0,
         };
+    }
+
+    /// <summary>D_f and the test loss of the infinite-width predictor, or nulls where there is none.</summary>
+    private (double? Distance, double? TestLoss) KernelLimitMetrics()
+    {
+        if (kernelLimit is null || limitCrossKernel is null)
+        {
+            return (null, null);
+        }
+
+        var predictions = new double[testCount];
+        kernelLimit.Predict<double>(limitCrossKernel, initialTestOutputs, testCount, predictions);
+        double loss = 0;
+        double distance = 0;
+        double labels = 0;
+        for (var i = 0; i < testCount; i++)
+        {
+            var residual = predictions[i] - data.TestTargets[i];
+            loss += residual * residual;
+            var difference = Function(testOutputs[i], initialTestOutputs[i]) - predictions[i];
+            distance += difference * difference;
+            labels += (double)data.TestTargets[i] * data.TestTargets[i];
+        }
+
+        return (labels > 0 ? Math.Sqrt(distance / labels) : double.NaN, 0.5 * loss / testCount);
     }
 }

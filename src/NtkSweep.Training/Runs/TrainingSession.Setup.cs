@@ -52,7 +52,16 @@ public sealed partial class TrainingSession
         var metricStart = Stopwatch.GetTimestamp();
         BuildKernel(activations, trainInputs, sampleCount, activations, trainInputs, sampleCount, symmetric: true, initialKernel);
         BuildKernel(testActivations, testInputs, testCount, activations, trainInputs, sampleCount, symmetric: false, initialCrossKernel);
-        linearModel = new KernelTrajectory(initialKernel, initialTrainOutputs, data.TrainTargets, sampleCount, scales.LossScale, scales.OutputScale, scales.Centered, spec.WeightDecay);
+        linearModel = new KernelTrajectory(SpectralBasis.Decompose<float>(initialKernel, sampleCount), initialTrainOutputs, data.TrainTargets, scales.LossScale, scales.OutputScale, scales.Centered, spec.WeightDecay);
+        if (spec.WeightDecay == 0)
+        {
+            // The infinite-width NTK, on the training set and from the test set to it; decay toward 0 has no such limit.
+            var limitKernel = new double[sampleCount * sampleCount];
+            InfiniteWidthKernel.Ntk(trainInputs, sampleCount, trainInputs, sampleCount, channels, paddedChannels, scales, width, limitKernel);
+            limitCrossKernel = new double[testCount * sampleCount];
+            InfiniteWidthKernel.Ntk(testInputs, testCount, trainInputs, sampleCount, channels, paddedChannels, scales, width, limitCrossKernel);
+            kernelLimit = new KernelTrajectory(SpectralBasis.Decompose<double>(limitKernel, sampleCount), initialTrainOutputs, data.TrainTargets, scales.LossScale, scales.OutputScale, scales.Centered, 0);
+        }
         metricTicks += Stopwatch.GetTimestamp() - metricStart;
 
         EvaluateTrain();

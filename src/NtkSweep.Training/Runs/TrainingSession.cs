@@ -23,7 +23,8 @@ namespace NtkSweep.Training.Runs;
 /// was non-finite, else stopped with reason stepSizeCollapse). A run diverges when its loss is non-finite or its
 /// parameters grew by more than 10⁸ relative to their start.
 /// The linearized model f₀ + ∇f₀·(θ − θ₀) is trained alongside with the same step sizes, exactly, in the eigenbasis
-/// of K₀ (<see cref="KernelTrajectory"/>): one eigendecomposition per run, O(n) per step.
+/// of K₀ (<see cref="KernelTrajectory"/>): one eigendecomposition per run, O(n) per step; so is the infinite-width
+/// NTK predictor (without weight decay), from the closed-form Θ of <see cref="InfiniteWidthKernel"/>.
 /// The parts live in partial files by concern: this one the buffers and the step loop, Setup (initialization),
 /// Objective (forward passes, losses, step size), Measurements (loss curve and the end-of-run metrics) and
 /// Checkpoint (the binary codec).
@@ -97,6 +98,9 @@ public sealed partial class TrainingSession
     private readonly float[] initialCrossKernel;
     // The linearized model, built from K₀ at setup.
     private KernelTrajectory linearModel = null!;
+    // The infinite-width NTK predictor (null with weight decay) and Θ(test, train). [testCount, sampleCount]
+    private KernelTrajectory? kernelLimit;
+    private double[]? limitCrossKernel;
 
     private readonly LossPoint[] curve = new LossPoint[CurveCapacity];
     private int curveCount;
@@ -168,6 +172,9 @@ public sealed partial class TrainingSession
     }
 
     public KernelPath KernelPath => kernel.Path;
+
+    /// <summary>K₀, the empirical NTK at initialization on the training set ([sampleCount, sampleCount]), for tests.</summary>
+    internal ReadOnlySpan<float> InitialNtk => initialKernel;
 
     private Span<float> Parameters => arena.AsSpan(0, parameterCount);
 
@@ -279,6 +286,7 @@ public sealed partial class TrainingSession
 
             var measureStart = Stopwatch.GetTimestamp();
             linearModel.Step(stepSize);
+            kernelLimit?.Step(stepSize);
             decayBudget += spec.WeightDecay * stepSize;
             if (step >= nextCurveStep)
             {

@@ -144,6 +144,20 @@ public sealed class PhaseReportWriterTests : IDisposable
         Assert.Contains(runLines, line => line.Contains(",failed,", StringComparison.Ordinal) && line.Contains("out of memory", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Csv_headers_name_every_column_once_when_gamma_and_gammaPrime_are_axes()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+        foreach (var path in new[] { files.CellsCsv, files.RunsCsv })
+        {
+            var header = File.ReadLines(path).First().Split(',');
+            Assert.Equal(header.Length, header.Distinct(StringComparer.Ordinal).Count());
+            Assert.Contains("gammaOfScales", header);
+        }
+
+        Assert.Contains("kernelLimitDistance", File.ReadLines(files.RunsCsv).First().Split(','));
+    }
+
     [Theory]
     [InlineData("luo-grid")]
     [InlineData("teacher-presets")]

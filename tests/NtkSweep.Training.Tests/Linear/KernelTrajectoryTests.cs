@@ -22,7 +22,7 @@ public sealed class KernelTrajectoryTests
         var targets = Values(random, Samples);
         var testInitial = Values(random, TestSamples);
         var lossScale = centered ? 1 / (outputScale * outputScale) : 1;
-        var trajectory = new KernelTrajectory(kernel, initial, targets, Samples, lossScale, outputScale, centered, weightDecay);
+        var trajectory = new KernelTrajectory(SpectralBasis.Decompose<float>(kernel, Samples), initial, targets, lossScale, outputScale, centered, weightDecay);
         var reference = new ExplicitIteration(kernel, initial, targets, lossScale, centered ? outputScale : 1, centered, weightDecay);
 
         // Steps from a tenth of the stability limit to five times it (those are split into substeps).
@@ -55,7 +55,7 @@ public sealed class KernelTrajectoryTests
         var (kernel, crossKernel) = GramMatrices(random);
         var initial = Values(random, Samples);
         var testInitial = Values(random, TestSamples);
-        var trajectory = new KernelTrajectory(kernel, initial, Values(random, Samples), Samples, 1, 1, false, 0);
+        var trajectory = new KernelTrajectory(SpectralBasis.Decompose<float>(kernel, Samples), initial, Values(random, Samples), 1, 1, false, 0);
         var outputs = new double[TestSamples];
         trajectory.Predict(crossKernel, testInitial, TestSamples, outputs);
         Assert.Equal(testInitial.Select(value => (double)value), outputs);

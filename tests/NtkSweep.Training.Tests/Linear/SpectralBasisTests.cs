@@ -16,7 +16,7 @@ public sealed class SpectralBasisTests
     {
         var random = new System.Random(size + rank);
         var matrix = rank == 0 ? RandomSymmetric(random, size) : Gram(random, size, rank);
-        var basis = SpectralBasis.Decompose(matrix, size);
+        var basis = SpectralBasis.Decompose<float>(matrix, size);
 
         var explicitValues = new double[size];
         var explicitRows = new double[size * size];
@@ -47,7 +47,7 @@ public sealed class SpectralBasisTests
         const int size = 120;
         var random = new System.Random(9);
         var matrix = Gram(random, size, 30);
-        var basis = SpectralBasis.Decompose(matrix, size);
+        var basis = SpectralBasis.Decompose<float>(matrix, size);
         var x = Enumerable.Range(0, size).Select(_ => random.NextDouble() - 0.5).ToArray();
         var modes = new double[size];
         basis.ToModes(x, modes);

@@ -116,16 +116,7 @@ public sealed class PhysicsTests
             $"{{\"data\":\"teacher\",\"inputDim\":8,\"teachers\":2,\"width\":64,\"preset\":\"{preset}\",\"weightDecay\":{weightDecay:R},\"maxSteps\":1500,\"lossTolerance\":0,\"seed\":{seed}}}"));
 
     /// <summary>Least-squares slope of log(value) against log(width).</summary>
-    private static double Slope(int[] widths, double[] values)
-    {
-        var x = widths.Select(width => Math.Log(width)).ToArray();
-        var y = values.Select(value => Math.Log(value)).ToArray();
-        var meanX = x.Average();
-        var meanY = y.Average();
-        var covariance = x.Zip(y, (a, b) => (a - meanX) * (b - meanY)).Sum();
-        var variance = x.Sum(a => (a - meanX) * (a - meanX));
-        return covariance / variance;
-    }
+    private static double Slope(int[] widths, double[] values) => PhysicsMath.Slope(widths, values);
 
     private static void AssertStrictly(double[] values, bool decreasing, string what)
     {
