@@ -111,6 +111,9 @@ public sealed record WidthAggregate
 
     public required MetricEstimate KernelChange { get; init; }
 
+    /// <summary>D_f, the distance from the infinite-width NTK predictor (runs without weight decay only).</summary>
+    public required MetricEstimate KernelLimitDistance { get; init; }
+
     public required MetricEstimate TrainLoss { get; init; }
 
     public required MetricEstimate TestLoss { get; init; }
@@ -158,6 +161,9 @@ public sealed record PhaseCell
     public required SlopeFit? RdWFit { get; init; }
 
     public required SlopeFit? KernelChangeFit { get; init; }
+
+    /// <summary>The width slope of D_f: −½ where the net stays lazy (Lee et al. 2019), about 0 where it learns features.</summary>
+    public required SlopeFit? KernelLimitFit { get; init; }
 
     public required CellRegime Regime { get; init; }
 

@@ -186,6 +186,9 @@ public static class PhaseAnalyzer
         var done = runs.Where(run => run.State == RunState.Done && run.Result is not null).ToArray();
         var rdWFit = ReportStatistics.FitPowerLaw(done.Select(run => ((double)run.Spec.Width, run.Result!.RdW)), MinimumWidthsForFit);
         var kernelFit = ReportStatistics.FitPowerLaw(done.Select(run => ((double)run.Spec.Width, run.Result!.KernelChange)), MinimumWidthsForFit);
+        var limitFit = ReportStatistics.FitPowerLaw(
+            done.Where(run => run.Result!.KernelLimitDistance.HasValue).Select(run => ((double)run.Spec.Width, run.Result!.KernelLimitDistance!.Value)),
+            MinimumWidthsForFit);
         var (regime, basis) = Classify(runs, widths, rdWFit);
         var (gammaPrime, gamma) = LuoCoordinates(runs);
         return new PhaseCell
@@ -198,6 +201,7 @@ public static class PhaseAnalyzer
             Counts = StateCounts.Of(runs),
             RdWFit = rdWFit,
             KernelChangeFit = kernelFit,
+            KernelLimitFit = limitFit,
             Regime = regime,
             RegimeBasis = basis,
             Prediction = runs[0].Spec.WeightDecay > 0
@@ -221,6 +225,7 @@ public static class PhaseAnalyzer
             RdW = ReportStatistics.GeometricMean(results.Select(result => result.RdW)),
             RdA = ReportStatistics.GeometricMean(results.Select(result => result.RdA)),
             KernelChange = ReportStatistics.GeometricMean(results.Select(result => result.KernelChange)),
+            KernelLimitDistance = ReportStatistics.GeometricMean(results.Where(result => result.KernelLimitDistance.HasValue).Select(result => result.KernelLimitDistance!.Value)),
             TrainLoss = ReportStatistics.Mean(results.Select(result => result.TrainLoss)),
             TestLoss = ReportStatistics.Mean(results.Select(result => result.TestLoss)),
             FarMass = ReportStatistics.Mean(results.Select(result => result.FarMass)),

@@ -147,25 +147,42 @@ internal sealed class ReportFigures
             var part = chunks.Length > 1 ? $" (cells {chunk[0].Index + 1}–{chunk[^1].Index + 1} of {analysis.Cells.Count})" : string.Empty;
             figures.Add(WidthChart(chunk, "RD_w", "RD_w = ‖W_T − W_0‖/‖W_0‖ (log scale)", width => width.RdW, cell => cell.RdWFit, "Input-weight movement RD_w against width" + part));
             figures.Add(WidthChart(chunk, "ΔK", "ΔK = ‖K_T − K_0‖/‖K_0‖ (log scale)", width => width.KernelChange, cell => cell.KernelChangeFit, "Kernel change ΔK against width" + part));
+            if (chunk.Any(cell => cell.Widths.Count(width => width.KernelLimitDistance.HasValue) >= 2))
+            {
+                figures.Add(WidthChart(chunk, "D_f", "D_f = RMS(F − F_ker)/RMS(y) (log scale)", width => width.KernelLimitDistance, cell => cell.KernelLimitFit, "Distance from the infinite-width kernel predictor D_f against width" + part));
+            }
         }
 
         return figures;
     }
 
     /// <summary>ΔK against the crossover variable, one series per width; null when there is no numeric variable.</summary>
-    public ReportFigure? Crossover(out string? reason)
+    public ReportFigure? Crossover(out string? reason) =>
+        Crossover(CrossoverMetric.KernelChange, out reason);
+
+    /// <summary>
+    /// D_f against the same variable: the distance from the kernel predictor collapses the widths where ΔK does
+    /// (Geiger's laziness is set by α_G·√m); null without runs that have a kernel limit.
+    /// </summary>
+    public ReportFigure? KernelLimitCrossover() =>
+        analysis.Cells.Any(cell => cell.Widths.Any(width => width.KernelLimitDistance.HasValue)) ? Crossover(CrossoverMetric.KernelLimitDistance, out _) : null;
+
+    private ReportFigure? Crossover(CrossoverMetric metric, out string? reason)
     {
+        var (symbol, name, pick) = metric == CrossoverMetric.KernelChange
+            ? ("ΔK", "Kernel change ΔK", (Func<WidthAggregate, MetricEstimate>)(width => width.KernelChange))
+            : ("D_f", "Distance from the kernel predictor D_f", width => width.KernelLimitDistance);
         reason = null;
         string title;
         string caption;
         Func<PhaseCell, int, double> variable;
         if (analysis.CrossoverField is { } field)
         {
-            var symbol = ReportText.FieldSymbol(field);
-            title = symbol + "·√m";
+            var fieldSymbol = ReportText.FieldSymbol(field);
+            title = fieldSymbol + "·√m";
             variable = (cell, width) => SpecNumber(cell, field) * Math.Sqrt(width);
-            caption = $"Kernel change ΔK at the end of training against {symbol}·√m, one series per width (geometric mean over seeds, bars: 95% CI). " +
-                "If the widths collapse onto one curve, ΔK depends on the width only through this combination, as Geiger et al.'s crossover α_G* ∝ m^−½ predicts.";
+            caption = $"{name} at the end of training against {fieldSymbol}·√m, one series per width (geometric mean over seeds, bars: 95% CI). " +
+                $"If the widths collapse onto one curve, {symbol} depends on the width only through this combination, as Geiger et al.'s crossover α_G* ∝ m^−½ predicts.";
         }
         else
         {
@@ -186,7 +203,7 @@ internal sealed class ReportFigures
             variable = mainField == "gamma" && analysis.Map.Kind == RegimeMapKind.LuoPlane
                 ? GammaAt
                 : (cell, _) => cell.ValueOf(mainField).Number;
-            caption = $"Kernel change ΔK against {ReportText.FieldSymbol(mainField)} (the map's main axis; no crossover field was given), one series per width " +
+            caption = $"{name} against {ReportText.FieldSymbol(mainField)} (the map's main axis; no crossover field was given), one series per width " +
                 "(geometric mean over seeds, bars: 95% CI). Where the series fall with width the cells are lazy; where they rise, features are learned.";
         }
 
@@ -199,13 +216,13 @@ internal sealed class ReportFigures
             var width = widths[index];
             var points = analysis.Cells
                 .Select(cell => (Cell: cell, Aggregate: cell.Widths.FirstOrDefault(w => w.Width == width)))
-                .Where(pair => pair.Aggregate is not null && pair.Aggregate.KernelChange.HasValue)
+                .Where(pair => pair.Aggregate is not null && pick(pair.Aggregate).HasValue)
                 .Select(pair => new ChartPoint(
                     variable(pair.Cell, width),
-                    pair.Aggregate!.KernelChange.Value,
-                    pair.Aggregate.KernelChange.Low,
-                    pair.Aggregate.KernelChange.High,
-                    $"{pair.Cell.Label}, m={width}: ΔK={ReportText.Number(pair.Aggregate.KernelChange.Value)}"))
+                    pick(pair.Aggregate!).Value,
+                    pick(pair.Aggregate!).Low,
+                    pick(pair.Aggregate!).High,
+                    $"{pair.Cell.Label}, m={width}: {symbol}={ReportText.Number(pick(pair.Aggregate!).Value)}"))
                 .Where(point => double.IsFinite(point.X))
                 .OrderBy(point => point.X)
                 .ToArray();
@@ -234,9 +251,9 @@ internal sealed class ReportFigures
 
         var logX = allX.All(x => x > 0) && allX.Max() / allX.Min() >= 5;
         var xAxis = logX ? ChartAxis.Logarithmic10(allX, title + " (log scale)") : ChartAxis.Linear(allX, title);
-        var yAxis = ChartAxis.Logarithmic10(allY, "ΔK (log scale)");
+        var yAxis = ChartAxis.Logarithmic10(allY, symbol + " (log scale)");
         var chart = new LineChart { XAxis = xAxis, YAxis = yAxis, Series = series, LegendTitle = "Width" };
-        var heading = "Kernel change against " + title;
+        var heading = (metric == CrossoverMetric.KernelChange ? "Kernel change" : "Distance from the kernel predictor") + " against " + title;
         return new ReportFigure(heading, chart.Render(NextId(), heading), caption);
     }
 
@@ -634,4 +651,11 @@ internal sealed class ReportFigures
             PlotHeight = 76,
         };
     }
+}
+
+/// <summary>The order parameter a crossover figure draws.</summary>
+internal enum CrossoverMetric
+{
+    KernelChange,
+    KernelLimitDistance,
 }

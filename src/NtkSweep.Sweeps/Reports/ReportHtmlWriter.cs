@@ -107,6 +107,10 @@ internal static class ReportHtmlWriter
         else
         {
             AppendFigure(html, crossover, ++figureNumber);
+            if (figures.KernelLimitCrossover() is { } limitCrossover)
+            {
+                AppendFigure(html, limitCrossover, ++figureNumber);
+            }
         }
 
         html.Append("<h2>4. Student neurons</h2>\n");
@@ -176,7 +180,7 @@ internal static class ReportHtmlWriter
             html.Append("<th class=\"text\">").Append(Escape(ReportText.FieldSymbol(field))).Append("</th>");
         }
 
-        html.Append("<th class=\"text\">regime</th><th class=\"text\">basis</th><th>done / div. / failed</th><th>s(RD_w) [95% CI]</th><th>theory</th><th>s(ΔK) [95% CI]</th>");
+        html.Append("<th class=\"text\">regime</th><th class=\"text\">basis</th><th>done / div. / failed</th><th>s(RD_w) [95% CI]</th><th>theory</th><th>s(ΔK) [95% CI]</th><th>s(D_f) [95% CI]</th>");
         foreach (var width in widths)
         {
             html.Append("<th>RD_w m=").Append(ReportText.Integer(width)).Append("</th>");
@@ -211,6 +215,7 @@ internal static class ReportHtmlWriter
             html.Append("<td>").Append(Escape(ReportText.SlopeWithInterval(cell.RdWFit))).Append("</td>");
             html.Append("<td title=\"").Append(Escape(cell.Prediction.Reason)).Append("\">").Append(Escape(PredictionText(cell.Prediction))).Append("</td>");
             html.Append("<td>").Append(Escape(ReportText.SlopeWithInterval(cell.KernelChangeFit))).Append("</td>");
+            html.Append("<td>").Append(Escape(ReportText.SlopeWithInterval(cell.KernelLimitFit))).Append("</td>");
             foreach (var width in widths)
             {
                 AppendEstimateCell(html, cell.Widths.FirstOrDefault(w => w.Width == width)?.RdW);

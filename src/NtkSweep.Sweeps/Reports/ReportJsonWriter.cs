@@ -86,6 +86,8 @@ internal static class ReportJsonWriter
         WriteFit(writer, cell.RdWFit);
         writer.WritePropertyName("kernelChangeSlope");
         WriteFit(writer, cell.KernelChangeFit);
+        writer.WritePropertyName("kernelLimitDistanceSlope");
+        WriteFit(writer, cell.KernelLimitFit);
         writer.WriteStartObject("prediction");
         Number(writer, "slope", cell.Prediction.Slope);
         writer.WriteString("side", ReportText.SideName(cell.Prediction.Side));
@@ -113,6 +115,7 @@ internal static class ReportJsonWriter
             Estimate(writer, "rdW", width.RdW, geometric: true);
             Estimate(writer, "rdA", width.RdA, geometric: true);
             Estimate(writer, "kernelChange", width.KernelChange, geometric: true);
+            Estimate(writer, "kernelLimitDistance", width.KernelLimitDistance, geometric: true);
             Estimate(writer, "trainLoss", width.TrainLoss, geometric: false);
             Estimate(writer, "testLoss", width.TestLoss, geometric: false);
             Estimate(writer, "farMass", width.FarMass, geometric: false);

@@ -9,6 +9,7 @@ public sealed class ReducedSweepTimingTests(ITestOutputHelper output)
     [InlineData("geiger-crossover")]
     [InlineData("chizat-lazy-limit")]
     [InlineData("zhou-ge-weight-decay")]
+    [InlineData("lee-kernel-limit")]
     public void Reduced_sweep_finishes_every_run(string name)
     {
         var result = ReducedSweeps.Get(name);

@@ -14,6 +14,9 @@ public enum PaperKind
 
     /// <summary>Zhou &amp; Ge, NeurIPS 2024: weight decay gathers the student's mass on the teacher directions.</summary>
     ZhouGeWeightDecay,
+
+    /// <summary>Lee et al., NeurIPS 2019: a wide lazy net stays within O(m^−½) of its infinite-width kernel predictor.</summary>
+    LeeKernelLimit,
 }
 
 public enum ClaimVerdict

@@ -5,7 +5,7 @@ namespace NtkSweep.Sweeps.Reports.Claims;
 
 /// <summary>
 /// Recognizes which paper a report's runs reproduce, first from the sweep name in the title (the committed sweep files
-/// luo-phase-diagram, geiger-crossover, chizat-lazy-limit, zhou-ge-weight-decay and their reduced versions), else from
+/// luo-phase-diagram, geiger-crossover, chizat-lazy-limit, zhou-ge-weight-decay, lee-kernel-limit and their reduced versions), else from
 /// the axes, and checks that paper's claims against the analysis.
 /// </summary>
 public static class PaperClaims
@@ -16,6 +16,7 @@ public static class PaperClaims
         ("geiger-crossover", PaperKind.GeigerCrossover),
         ("chizat-lazy-limit", PaperKind.ChizatLazyLimit),
         ("zhou-ge-weight-decay", PaperKind.ZhouGeWeightDecay),
+        ("lee-kernel-limit", PaperKind.LeeKernelLimit),
     ];
 
     /// <summary>The claims of the recognized paper, or null when the runs do not look like any of them.</summary>
@@ -33,6 +34,7 @@ public static class PaperClaims
             PaperKind.LuoPhaseDiagram => LuoClaims.Evaluate(analysis, found.By),
             PaperKind.GeigerCrossover => GeigerClaims.Evaluate(analysis, found.By),
             PaperKind.ChizatLazyLimit => ChizatClaims.Evaluate(analysis, found.By),
+            PaperKind.LeeKernelLimit => LeeClaims.Evaluate(analysis, found.By),
             _ => ZhouGeClaims.Evaluate(analysis, found.By),
         };
     }
@@ -81,6 +83,7 @@ public static class PaperClaims
         PaperKind.GeigerCrossover => "geiger-crossover",
         PaperKind.ChizatLazyLimit => "chizat-lazy-limit",
         PaperKind.ZhouGeWeightDecay => "zhou-ge-weight-decay",
+        PaperKind.LeeKernelLimit => "lee-kernel-limit",
         _ => throw new ArgumentOutOfRangeException(nameof(paper)),
     };
 
