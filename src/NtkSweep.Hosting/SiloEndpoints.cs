@@ -118,8 +118,7 @@ public static class SiloEndpoints
             var html = Path.Combine(directory, "report.html");
             if (!File.Exists(html) || DateTime.UtcNow - File.GetLastWriteTimeUtc(html) > ReportMaxAge)
             {
-                var sweep = SweepFileParser.Parse(manifest.SourceText, manifest.Name + ".yaml");
-                var runs = store.GetMany(manifest.Keys).OrderBy(run => run.Key, StringComparer.Ordinal).ToArray();
+                var (sweep, runs) = SweepReport.FromManifest(manifest, store);
                 SweepReport.Write(sweep, runs, directory);
             }
         }

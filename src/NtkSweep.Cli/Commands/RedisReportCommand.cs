@@ -48,10 +48,9 @@ internal static class RedisReportCommand
                 var store = new RedisResultStore(database, new RedisKeys(options.KeyPrefix), options.Describe(), logging.CreateLogger("ntksweep.report"));
                 var manifest = store.ReadSweepManifest(name)
                     ?? throw new UsageException($"no sweep named '{name}' was submitted to {options.Describe()}");
-                var sweep = SweepFileParser.Parse(manifest.SourceText, manifest.Name + ".yaml");
-                var runs = store.GetMany(manifest.Keys).OrderBy(run => run.Key, StringComparer.Ordinal).ToArray();
+                var (sweep, runs) = SweepReport.FromManifest(manifest, store);
                 SweepReport.Write(sweep, runs, output);
-                await Console.Out.WriteLineAsync($"report: {Path.Combine(output, "report.html")} ({runs.Length} runs)").ConfigureAwait(false);
+                await Console.Out.WriteLineAsync($"report: {Path.Combine(output, "report.html")} ({runs.Count} runs)").ConfigureAwait(false);
                 return 0;
             }).ConfigureAwait(false);
         });

@@ -1,20 +1,21 @@
 using System.CommandLine;
-using NtkSweep.Sweeps.Files;
 using NtkSweep.Sweeps.Reports;
-using NtkSweep.Sweeps.Runs;
 using NtkSweep.Sweeps.Store;
 
 namespace NtkSweep.Cli.Commands;
 
-/// <summary>`ntksweep report STORE --out DIR [--sweep NAME]`: the phase report of a store, or of one sweep in it.</summary>
+/// <summary>
+/// `ntksweep report STORE [--out DIR] [--sweep NAME]`: one phase report per sweep of a store in DIR/NAME/ with an index
+/// page DIR/index.html, or the report of one sweep in DIR.
+/// </summary>
 internal static class ReportCommand
 {
     public static Command Create()
     {
-        var command = new Command("report", "Write the phase report (HTML, CSV, JSON) of the runs in a store.");
+        var command = new Command("report", "Write the phase reports (HTML, CSV, JSON) of the sweeps in a store, one per sweep, with an index page.");
         var storeArgument = new Argument<DirectoryInfo>("store") { Description = "The result store directory." };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output directory (default: STORE/report)." };
-        var sweepOption = new Option<string>("--sweep") { Description = "Only the runs of this sweep (by name), with its report hints." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output directory (default: STORE/report): DIR/index.html and DIR/NAME/ per sweep." };
+        var sweepOption = new Option<string>("--sweep") { Description = "Only this sweep (by name): its report goes to DIR itself." };
         command.Arguments.Add(storeArgument);
         command.Options.Add(output);
         command.Options.Add(sweepOption);
@@ -27,25 +28,22 @@ internal static class ReportCommand
             }
 
             var store = new DirectoryResultStore(storeDirectory.FullName);
-            var runs = store.ReadAll();
-            var title = $"Phase report: {Path.GetFileName(storeDirectory.FullName.TrimEnd(Path.DirectorySeparatorChar))}";
-            string? description = null;
-            var options = new ReportOptions();
-            if (parseResult.GetValue(sweepOption) is { } sweepName)
-            {
-                var manifest = store.ReadSweepManifests().FirstOrDefault(m => m.Name == sweepName)
+            var sweepName = parseResult.GetValue(sweepOption);
+            var manifest = sweepName is null
+                ? null
+                : store.ReadSweepManifests().FirstOrDefault(candidate => candidate.Name == sweepName)
                     ?? throw new UsageException($"--sweep: the store has no sweep named '{sweepName}'");
-                var keys = manifest.Keys.ToHashSet(StringComparer.Ordinal);
-                runs = runs.Where(run => keys.Contains(run.Key)).ToArray();
-                var sweep = SweepFileParser.Parse(manifest.SourceText, manifest.Name + ".yaml");
-                title = sweep.Name;
-                description = sweep.Description;
-                options = SweepReport.OptionsFrom(sweep.Report);
+            var outputDirectory = CommandPaths.Directory(parseResult.GetValue(output)?.FullName ?? Path.Combine(storeDirectory.FullName, "report"), "--out");
+            if (manifest is not null)
+            {
+                var (sweep, runs) = SweepReport.FromManifest(manifest, store);
+                var files = SweepReport.Write(sweep, runs, outputDirectory);
+                Console.Out.WriteLine($"report: {files.Html} ({runs.Count} runs)");
+                return 0;
             }
 
-            var outputDirectory = CommandPaths.Directory(parseResult.GetValue(output)?.FullName ?? Path.Combine(storeDirectory.FullName, "report"), "--out");
-            SweepReport.Write(title, description, runs, options, outputDirectory);
-            Console.Out.WriteLine($"report: {Path.Combine(outputDirectory, "report.html")} ({runs.Count} runs)");
+            var index = SweepReport.WriteAll(store, Path.GetFileName(storeDirectory.FullName.TrimEnd(Path.DirectorySeparatorChar)), outputDirectory);
+            Console.Out.WriteLine($"report: {index} ({store.ReadSweepManifests().Count} sweeps)");
             return 0;
         });
         return command;

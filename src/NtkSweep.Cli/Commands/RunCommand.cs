@@ -101,8 +101,7 @@ internal static class RunCommand
         // The grain expanded the grid already; the report takes its keys rather than expanding it again.
         var keys = await grain.GetRunKeys().ConfigureAwait(false);
         await CommandHost.StopAsync(host).ConfigureAwait(false);
-        var runs = store.GetMany(keys).OrderBy(run => run.Key, StringComparer.Ordinal).ToArray();
-        SweepReport.Write(sweep, runs, reportDirectory);
+        SweepReport.Write(sweep, SweepReport.PlannedRuns(sweep, keys, store), reportDirectory);
         logger.LogInformation("Report written to {Report}", Path.Combine(reportDirectory, "report.html"));
         await Console.Out.WriteLineAsync(SweepProgressDisplay.Summary(status, clock.Elapsed)).ConfigureAwait(false);
         await Console.Out.WriteLineAsync($"report: {Path.Combine(reportDirectory, "report.html")}").ConfigureAwait(false);

@@ -104,7 +104,7 @@ public static class LuoTheory
     public static bool? Agrees(TheorySide side, CellRegime regime) => side switch
     {
         TheorySide.Unknown => null,
-        _ when regime is CellRegime.Diverged or CellRegime.NoData => null,
+        _ when regime is CellRegime.Diverged or CellRegime.NoData or CellRegime.Pending => null,
         TheorySide.Linear => regime == CellRegime.Lazy,
         TheorySide.Condensed => regime is CellRegime.Condensed or CellRegime.FeatureLearning,
         TheorySide.Boundary => regime == CellRegime.Critical,

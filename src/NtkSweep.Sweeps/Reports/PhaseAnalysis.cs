@@ -23,8 +23,11 @@ public enum CellRegime
     /// <summary>Every finished run of the cell diverged.</summary>
     Diverged,
 
-    /// <summary>No finished run yet (pending, running or failed).</summary>
+    /// <summary>No finished run (every run failed).</summary>
     NoData,
+
+    /// <summary>Runs of the cell are pending or running: it is classified once they have all finished.</summary>
+    Pending,
 }
 
 /// <summary>One value of a spec field; runs that lack the field (another data kind or parametrization) get Missing.</summary>

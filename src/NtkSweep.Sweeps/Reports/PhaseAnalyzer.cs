@@ -243,6 +243,14 @@ public static class PhaseAnalyzer
 
     private static (CellRegime Regime, string Basis) Classify(StoredRun[] runs, WidthAggregate[] widths, SlopeFit? rdWFit)
     {
+        // A cell is judged on all its runs or not at all: a slope over the widths finished so far, or a dead band at
+        // the one width that happened to finish first, is not the cell's regime.
+        var unfinished = runs.Count(run => run.State is RunState.Pending or RunState.Running);
+        if (unfinished > 0)
+        {
+            return (CellRegime.Pending, $"{unfinished} of {runs.Length} runs pending");
+        }
+
         if (!runs.Any(run => run.State == RunState.Done && run.Result is not null))
         {
             return runs.Any(run => run.State == RunState.Diverged)

@@ -45,6 +45,8 @@ internal sealed class ReportFigures
                 return ("diverged", ReportText.Integer(cell.Counts.Diverged) + " runs");
             case CellRegime.NoData:
                 return ("no data", cell.Counts.Failed > 0 ? ReportText.Integer(cell.Counts.Failed) + " failed" : string.Empty);
+            case CellRegime.Pending:
+                return ("pending", ReportText.Integer(cell.Counts.Done + cell.Counts.Diverged + cell.Counts.Failed) + " of " + ReportText.Integer(cell.Counts.Total) + " done");
             default:
                 if (cell.RdWFit is not null)
                 {

@@ -20,6 +20,7 @@ internal static class ReportHtmlWriter
         h3 { font-size: 15px; margin: 18px 0 6px; }
         p.summary { font-size: 15.5px; background: #f3f7fb; border-left: 4px solid #4e79a7; padding: 10px 14px; }
         ul.notes { color: #7a4b00; }
+        p.partial { font-size: 15px; background: #fff4e0; border-left: 4px solid #c77c02; padding: 10px 14px; }
         figure { margin: 18px 0 26px; padding: 12px; border: 1px solid #e2e2de; border-radius: 6px; background: #fff; overflow-x: auto; }
         figure svg { display: block; max-width: 100%; height: auto; }
         figcaption { font-size: 13.5px; color: #444; margin-top: 8px; max-width: 900px; }
@@ -39,6 +40,9 @@ internal static class ReportHtmlWriter
         dl.rules dd { margin-left: 18px; }
         """;
 
+    /// <summary>How often a partial report's page reloads itself.</summary>
+    public const int PartialRefreshSeconds = 10;
+
     public static string Write(PhaseAnalysis analysis) => Write(analysis, PaperClaims.Evaluate(analysis));
 
     public static string Write(PhaseAnalysis analysis, PaperClaimReport? claims)
@@ -47,8 +51,23 @@ internal static class ReportHtmlWriter
         var html = new StringBuilder(64 * 1024);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        var unfinished = analysis.Counts.Pending + analysis.Counts.Running;
+        if (unfinished > 0)
+        {
+            // A partial report reloads itself while its sweep runs (the file is rewritten atomically).
+            html.Append("<meta http-equiv=\"refresh\" content=\"").Append(ReportText.Integer(PartialRefreshSeconds)).Append("\">\n");
+        }
+
         html.Append("<title>").Append(Escape(analysis.Title)).Append("</title>\n<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n<main>\n");
         html.Append("<h1>").Append(Escape(analysis.Title)).Append("</h1>\n");
+        if (unfinished > 0)
+        {
+            var finished = analysis.Counts.Total - unfinished;
+            html.Append("<p class=\"partial\" id=\"partial\"><strong>Partial report: ").Append(ReportText.Integer(finished)).Append(" of ")
+                .Append(ReportText.Integer(analysis.Counts.Total)).Append(" runs finished.</strong> Cells with runs still to come are drawn as pending and classified once complete; ")
+                .Append("paper claims are held back until every run has finished. This page reloads every ").Append(ReportText.Integer(PartialRefreshSeconds)).Append(" s.</p>\n");
+        }
+
         html.Append("<p class=\"summary\">").Append(Escape(ReportSummary.Paragraph(analysis))).Append("</p>\n");
         if (analysis.Notes.Count > 0)
         {

@@ -20,6 +20,7 @@ public static class ReportText
         CellRegime.Intermediate => "intermediate",
         CellRegime.Diverged => "diverged",
         CellRegime.NoData => "no-data",
+        CellRegime.Pending => "pending",
         _ => throw new ArgumentOutOfRangeException(nameof(regime)),
     };
 
@@ -33,6 +34,7 @@ public static class ReportText
         CellRegime.Intermediate => "intermediate",
         CellRegime.Diverged => "diverged",
         CellRegime.NoData => "no data",
+        CellRegime.Pending => "pending",
         _ => throw new ArgumentOutOfRangeException(nameof(regime)),
     };
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NtkSweep.Sweeps.Reports;
+using NtkSweep.Sweeps.Reports.Claims;
 using NtkSweep.Sweeps.Runs;
 using NtkSweep.Training.Runs;
 
@@ -142,6 +143,37 @@ public sealed class PhaseReportWriterTests : IDisposable
         var columns = runLines[0].Split(',').Length;
         Assert.All(runLines.Where(line => !line.Contains('"', StringComparison.Ordinal)), line => Assert.Equal(columns, line.Split(',').Length));
         Assert.Contains(runLines, line => line.Contains(",failed,", StringComparison.Ordinal) && line.Contains("out of memory", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Partial_report_says_how_many_runs_are_missing_draws_their_cells_as_pending_and_holds_back_the_claims()
+    {
+        var input = ReportScenarios.PartialLuoGrid();
+        var pending = input.Runs.Count(run => run.State == RunState.Pending);
+        var files = Write(input);
+
+        var html = File.ReadAllText(files.Html);
+        Assert.Contains($"Partial report: {input.Runs.Count - pending} of {input.Runs.Count} runs finished.", html, StringComparison.Ordinal);
+        Assert.Contains("<meta http-equiv=\"refresh\"", html, StringComparison.Ordinal);
+        var pendingCells = files.Analysis.Cells.Where(cell => cell.Counts.Pending > 0).ToArray();
+        Assert.NotEmpty(pendingCells);
+        Assert.All(pendingCells, cell => Assert.Equal(CellRegime.Pending, cell.Regime));
+        Assert.All(files.Analysis.Cells.Where(cell => cell.Counts.Pending == 0 && cell.Counts.Done > 0), cell => Assert.NotEqual(CellRegime.Pending, cell.Regime));
+        Assert.NotNull(files.Claims);
+        Assert.True(files.Claims.Provisional);
+        Assert.All(files.Claims.Claims, claim => Assert.Equal(ClaimVerdict.Inconclusive, claim.Verdict));
+        using var json = JsonDocument.Parse(File.ReadAllText(files.Json));
+        Assert.True(json.RootElement.GetProperty("claims").GetProperty("provisional").GetBoolean());
+    }
+
+    [Fact]
+    public void Complete_report_has_no_partial_banner_and_no_refresh()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+        var html = File.ReadAllText(files.Html);
+        Assert.DoesNotContain("Partial report", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http-equiv=\"refresh\"", html, StringComparison.Ordinal);
+        Assert.False(files.Claims!.Provisional);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class ReportBrowserTests : IDisposable
     [InlineData("teacher-presets")]
     [InlineData("geiger-crossover")]
     [InlineData("dead-band-grid")]
+    [InlineData("partial-luo-grid")]
     public async Task Report_renders_in_headless_chromium_without_errors_and_with_every_chart_laid_out(string scenario)
     {
         // A missing browser must fail, never skip: the report's rendering would go unchecked.
@@ -64,6 +65,19 @@ public sealed class ReportBrowserTests : IDisposable
         };
 
         await page.GotoAsync(new Uri(files.Html).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+
+        // A partial report says so where the reader looks first; a complete one does not.
+        var banner = await page.QuerySelectorAsync("#partial");
+        if (files.Analysis.Counts.Pending > 0)
+        {
+            Assert.NotNull(banner);
+            Assert.True(await banner.IsVisibleAsync());
+            Assert.Contains("runs finished", await banner.InnerTextAsync(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Null(banner);
+        }
 
         var charts = await page.QuerySelectorAllAsync("svg");
         Assert.Equal(expectedCharts, charts.Count);

@@ -14,6 +14,7 @@ internal static class ReportScenarios
         "teacher-presets" => TeacherPresets(),
         "geiger-crossover" => GeigerCrossover(),
         "dead-band-grid" => DeadBandGrid(),
+        "partial-luo-grid" => PartialLuoGrid(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -55,6 +56,16 @@ internal static class ReportScenarios
         var divergedOne = SyntheticRuns.Spec(SyntheticRuns.With(new Dictionary<string, object> { ["data"] = "luo1d", ["gamma"] = 1.5, ["gammaPrime"] = -0.5, ["antisymmetric"] = true }, 1024, 3));
         runs.Add(SyntheticRuns.Diverged(divergedOne));
         return new PhaseReportInput { Title = "Luo 1-D phase diagram over (γ′, γ)", Runs = runs };
+    }
+
+    /// <summary>The Luo grid in the middle of its sweep: the m = 1024 runs of every cell with γ ≥ 1.25 are still pending.</summary>
+    public static PhaseReportInput PartialLuoGrid()
+    {
+        var complete = LuoGrid();
+        var runs = complete.Runs
+            .Select(run => run.Spec.Width == 1024 && run.Spec.Parametrization.Gamma >= 1.25 ? new StoredRun(run.Key, run.Spec, RunState.Pending, null, null) : run)
+            .ToArray();
+        return complete with { Runs = runs };
     }
 
     /// <summary>Teacher–student data over presets × weight decay: the NTK and LeCun nets are lazy, mean-field critical.</summary>

@@ -14,7 +14,8 @@ internal static class ClaimWriters
         var reproduced = report.Claims.Count(claim => claim.Verdict == ClaimVerdict.Reproduced);
         html.Append("<section id=\"claims\">\n<h2>Paper claims</h2>\n");
         html.Append("<p>").Append(Escape(report.Citation)).Append(" (recognized by ").Append(Escape(report.RecognizedBy)).Append("): ")
-            .Append(ReportText.Integer(reproduced)).Append(" of ").Append(ReportText.Integer(report.Claims.Count)).Append(" claims reproduced.</p>\n");
+            .Append(ReportText.Integer(reproduced)).Append(" of ").Append(ReportText.Integer(report.Claims.Count)).Append(" claims reproduced")
+            .Append(report.Provisional ? " (provisional: verdicts are held back until every run has finished; the measurements so far are shown)" : string.Empty).Append(".</p>\n");
         html.Append("<div class=\"table-wrap\"><table class=\"claims\">\n<tr><th class=\"text\">claim</th><th class=\"text\">predicted</th><th class=\"text\">measured [95% CI]</th><th class=\"text\">verdict</th><th class=\"text\">rule</th><th class=\"text\">evidence</th></tr>\n");
         foreach (var claim in report.Claims)
         {
@@ -59,6 +60,7 @@ internal static class ClaimWriters
         writer.WriteString("citation", report.Citation);
         writer.WriteString("recognizedBy", report.RecognizedBy);
         writer.WriteNumber("reproduced", report.Claims.Count(claim => claim.Verdict == ClaimVerdict.Reproduced));
+        writer.WriteBoolean("provisional", report.Provisional);
         writer.WriteStartArray("items");
         foreach (var claim in report.Claims)
         {

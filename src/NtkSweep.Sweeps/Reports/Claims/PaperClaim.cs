@@ -81,6 +81,12 @@ public sealed record PaperClaimReport
 
     public IReadOnlyList<ClaimChart> Charts { get; init; } = [];
 
+    /// <summary>
+    /// Runs are still pending: the claims show what the finished runs measure so far, and every verdict is held back
+    /// (inconclusive) until the sweep is complete.
+    /// </summary>
+    public bool Provisional { get; init; }
+
     public PaperClaim? Find(string id) => Claims.FirstOrDefault(claim => claim.Id == id);
 }
 

@@ -29,13 +29,25 @@ public static class PaperClaims
             return null;
         }
 
-        return found.Paper switch
+        var report = found.Paper switch
         {
             PaperKind.LuoPhaseDiagram => LuoClaims.Evaluate(analysis, found.By),
             PaperKind.GeigerCrossover => GeigerClaims.Evaluate(analysis, found.By),
             PaperKind.ChizatLazyLimit => ChizatClaims.Evaluate(analysis, found.By),
             PaperKind.LeeKernelLimit => LeeClaims.Evaluate(analysis, found.By),
             _ => ZhouGeClaims.Evaluate(analysis, found.By),
+        };
+        var unfinished = analysis.Counts.Pending + analysis.Counts.Running;
+        if (unfinished == 0)
+        {
+            return report;
+        }
+
+        var heldBack = $"held back: {unfinished} of {analysis.Counts.Total} runs have not finished; ";
+        return report with
+        {
+            Provisional = true,
+            Claims = [.. report.Claims.Select(claim => claim with { Verdict = ClaimVerdict.Inconclusive, Evidence = heldBack + claim.Evidence })],
         };
     }
 

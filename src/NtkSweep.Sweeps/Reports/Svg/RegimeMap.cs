@@ -51,7 +51,7 @@ internal sealed class RegimeMap
         {
             var (x0, x1, y0, y1) = TilePixels(frame, tile);
             var fill = tile.Regime == CellRegime.Diverged ? $"url(#{hatch})" : RegimePalette.Fill(tile.Regime);
-            var dash = tile.Regime == CellRegime.NoData ? "4 3" : null;
+            var dash = tile.Regime is CellRegime.NoData or CellRegime.Pending ? "4 3" : null;
             canvas.Rectangle(x0 + TileGap, y0 + TileGap, x1 - x0 - 2 * TileGap, y1 - y0 - 2 * TileGap, fill, "#fff", 1, dash, tile.Tooltip);
         }
 
@@ -218,7 +218,7 @@ internal sealed class RegimeMap
                 ReportText.RegimeLabel(regime),
                 RegimePalette.Fill(regime),
                 regime == CellRegime.Diverged ? LegendSymbol.HatchedSquare : LegendSymbol.Square,
-                regime == CellRegime.NoData ? "4 3" : null,
+                regime is CellRegime.NoData or CellRegime.Pending ? "4 3" : null,
                 regime == CellRegime.Diverged ? $"url(#{hatchId})" : null))
             .ToList();
         if (LuoBoundary && YAxis is not null)

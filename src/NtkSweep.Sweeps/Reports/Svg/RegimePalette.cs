@@ -28,6 +28,7 @@ internal static class RegimePalette
         CellRegime.FeatureLearning => "#f9b99f",
         CellRegime.Intermediate => "#d4cbe8",
         CellRegime.Diverged => DivergedFill,
+        CellRegime.Pending => "#f3f3f3",
         _ => "#ffffff",
     };
 
