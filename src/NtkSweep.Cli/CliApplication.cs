@@ -31,7 +31,7 @@ public static class CliApplication
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"error: {parseResult.Errors[0].Message}");
+            await Console.Error.WriteLineAsync($"error: {ParseErrors.Describe(parseResult)}");
             return UsageErrorExitCode;
         }
 

@@ -35,13 +35,17 @@ internal static class TrainCommand
 
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var builder = ReadSpecFile(parseResult.GetValue(specOption));
+            var specFile = parseResult.GetValue(specOption);
+            var builder = ReadSpecFile(specFile);
+            var fromOptions = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (field, option) in fieldOptions)
             {
                 if (parseResult.GetResult(option) is null)
                 {
                     continue;
                 }
+
+                fromOptions.Add(field);
 
                 object? value = option switch
                 {
@@ -55,7 +59,17 @@ internal static class TrainCommand
                 }
             }
 
-            var spec = builder.Build();
+            RunSpec spec;
+            try
+            {
+                spec = builder.Build();
+            }
+            catch (SpecException error) when (specFile is not null && !fromOptions.Contains(error.Field))
+            {
+                // The value came from the file, not from an option: name the file and its field.
+                throw new UsageException($"{specFile.FullName}: {error.Message}", error);
+            }
+
             var path = KernelChoice.FromOptionOrEnvironment(parseResult.GetValue(kernelOption)) ?? KernelFactory.Best;
             var result = Trainer.Run(spec, path, cancellationToken);
             Console.Out.WriteLine(parseResult.GetValue(jsonOption) ? RunResultJson.Write(result) : TrainSummary.Format(result));
@@ -77,7 +91,14 @@ internal static class TrainCommand
         }
 
         using var document = ParseJson(File.ReadAllText(file.FullName), file.FullName);
-        return RunSpecJson.ToBuilder(document.RootElement);
+        try
+        {
+            return RunSpecJson.ToBuilder(document.RootElement);
+        }
+        catch (SpecException error)
+        {
+            throw new UsageException($"{file.FullName}: {error.Message}", error);
+        }
     }
 
     private static System.Text.Json.JsonDocument ParseJson(string text, string path)

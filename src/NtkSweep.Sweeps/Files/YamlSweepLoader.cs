@@ -72,7 +72,11 @@ internal static class YamlSweepLoader
         }
         catch (YamlException error)
         {
-            report(LineOf(error.Start), "yaml", $"malformed YAML: {error.Message}");
+            // YamlDotNet puts a tab in the indentation at the mapping it was scanning; point at the tab instead.
+            var tabLine = error.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) ? LineWithIndentingTab(text) : null;
+            report(tabLine ?? LineOf(error.Start), "yaml", tabLine is null
+                ? $"malformed YAML: {error.Message}"
+                : "malformed YAML: a tab in the indentation (YAML indents with spaces only)");
             return null;
         }
         catch (InvalidOperationException)
@@ -83,6 +87,22 @@ internal static class YamlSweepLoader
             report(line, "yaml", "malformed YAML near here (check brackets, quotes and indentation)");
             return null;
         }
+    }
+
+    /// <summary>The first 1-based line whose indentation holds a tab, or null.</summary>
+    private static int? LineWithIndentingTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indentation = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            if (lines[i].AsSpan(0, indentation).Contains('\t'))
+            {
+                return i + 1;
+            }
+        }
+
+        return null;
     }
 
     private static List<ParsingEvent> WithoutDuplicateKeys(List<ParsingEvent> events, Action<int, string, string> report)

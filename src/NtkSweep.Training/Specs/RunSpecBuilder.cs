@@ -69,6 +69,9 @@ public sealed class RunSpecBuilder
 
     public static bool IsField(string name) => FieldsByName.ContainsKey(name);
 
+    /// <summary>The field of that name, or null.</summary>
+    public static SpecField? FieldNamed(string name) => FieldsByName.GetValueOrDefault(name);
+
     public IReadOnlyDictionary<string, object> Values => values;
 
     /// <summary>Sets a field from a string, number, boolean or list; converts it to the field's type.</summary>
@@ -76,7 +79,8 @@ public sealed class RunSpecBuilder
     {
         if (!FieldsByName.TryGetValue(name, out var field))
         {
-            throw new SpecException(name, $"unknown field '{name}'");
+            var hint = NearMiss.Closest(name, FieldsByName.Keys) is { } best ? $" (did you mean '{best}'?)" : string.Empty;
+            throw new SpecException(name, $"unknown field '{name}'{hint}");
         }
 
         values[name] = Convert(field, value);

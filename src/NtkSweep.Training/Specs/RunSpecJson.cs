@@ -115,11 +115,48 @@ public static class RunSpecJson
         var builder = new RunSpecBuilder();
         foreach (var property in element.EnumerateObject())
         {
+            RequireJsonType(property.Name, property.Value);
             builder.Set(property.Name, FromJson(property.Name, property.Value));
         }
 
         return builder;
     }
+
+    /// <summary>
+    /// JSON has types, so a spec file must use them: "width": "64" is a mistake, not a number (command-line options and
+    /// YAML scalars arrive as text and are converted instead).
+    /// </summary>
+    private static void RequireJsonType(string name, JsonElement value)
+    {
+        if (RunSpecBuilder.FieldNamed(name) is not { } field)
+        {
+            return;
+        }
+
+        var expected = field.Type switch
+        {
+            SpecFieldType.Integer => value.ValueKind == JsonValueKind.Number ? null : "a whole number",
+            SpecFieldType.Number => value.ValueKind == JsonValueKind.Number ? null : "a number",
+            SpecFieldType.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : "true or false",
+            SpecFieldType.Text => value.ValueKind == JsonValueKind.String ? null : "a string",
+            SpecFieldType.NumberList => value.ValueKind == JsonValueKind.Number
+                || (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.Number)) ? null : "a number or a list of numbers",
+            _ => null,
+        };
+        if (expected is not null)
+        {
+            throw new SpecException(name, $"{name} must be {expected}, not {Describe(value)}");
+        }
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"the string {value.GetRawText()}",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Null => "null",
+        _ => value.GetRawText(),
+    };
 
     private static object FromJson(string name, JsonElement value) => value.ValueKind switch
     {
