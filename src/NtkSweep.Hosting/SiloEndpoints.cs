@@ -18,9 +18,12 @@ namespace NtkSweep.Hosting;
 /// <c>/</c> (an index refreshing itself) and <c>/sweeps/NAME/report/</c> (the live phase report, rebuilt at most every
 /// few seconds). Maps requests onto grains and the result store; nothing else.
 /// </summary>
-public static class SiloEndpoints
+public static partial class SiloEndpoints
 {
     private static readonly string[] ReportFiles = ["report.html", "report.json", "cells.csv", "runs.csv"];
+
+    [System.Text.RegularExpressions.GeneratedRegex("^figure-[0-9]{2,3}\\.svg$")]
+    private static partial System.Text.RegularExpressions.Regex FigureFile();
     private static readonly TimeSpan ReportMaxAge = TimeSpan.FromSeconds(5);
 
     public static WebApplication MapNtkSweepEndpoints(this WebApplication app)
@@ -87,6 +90,19 @@ public static class SiloEndpoints
                 _ => "text/csv",
             };
             return Results.File(Path.Combine(directory, file), type);
+        });
+        app.MapGet("/sweeps/{name}/report/figures/{file}", (string name, string file) =>
+        {
+            // Figure files as the last rebuild of the live report left them; names are checked, never joined blindly.
+            if (!FigureFile().IsMatch(file))
+            {
+                return Results.NotFound();
+            }
+
+            var path = Path.Combine(reports, name, "figures", file);
+            return File.Exists(path) && Path.GetFullPath(path).StartsWith(Path.GetFullPath(reports), StringComparison.Ordinal)
+                ? Results.File(path, "image/svg+xml")
+                : Results.NotFound();
         });
         app.MapGet("/", async () => Results.Content(await IndexAsync(grains), "text/html; charset=utf-8"));
         return app;

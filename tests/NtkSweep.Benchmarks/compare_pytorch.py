@@ -6,7 +6,7 @@ about 8 GFLOP/s) and the .NET SDK; run with /usr/bin/python3. Installs nothing.
 Every implementation runs the same full-batch gradient step of the two-layer ReLU net (forward, output gradient,
 backward, update) with explicit gradients and buffers kept between steps. GFLOP/s counts 4*n*d*m flops per step.
 
-    /usr/bin/python3 tests/NtkSweep.Benchmarks/compare_pytorch.py [--widths 64,256,1024,4096] [--seconds 2] [--steps 1000]
+    /usr/bin/python3 tests/NtkSweep.Benchmarks/compare_pytorch.py [--widths 64,256,1024,4096] [--seconds 2] [--steps 1000] [--path vector256]
 """
 import argparse
 import json
@@ -116,13 +116,14 @@ def numpy_step_factory(n, d, m):
         np.subtract(w, np.float32(1e-3) * grad_w, out=w)
     return step
 
-def ntksweep_rates(root, n, d, widths, seconds, steps):
+def ntksweep_rates(root, n, d, widths, seconds, steps, path=None):
     """The `speed` benchmark's rows: FMA peak, kernel-only step and training loop of a real run, per width."""
     dll = os.path.join(root, "tests/NtkSweep.Benchmarks/bin/Release/net10.0/NtkSweep.Benchmarks.dll")
     subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(root, "tests/NtkSweep.Benchmarks")],
                    check=True, stdout=subprocess.DEVNULL)
     out = subprocess.run(["dotnet", dll, "speed", "--json", "--samples", str(n), "--input-dim", str(d),
-                          "--widths", ",".join(map(str, widths)), "--seconds", str(seconds), "--steps", str(steps)],
+                          "--widths", ",".join(map(str, widths)), "--seconds", str(seconds), "--steps", str(steps)]
+                         + (["--paths", path] if path else []),
                          check=True, capture_output=True, text=True)
     machine = [l for l in out.stdout.splitlines() if l.startswith("# machine")]
     rows = [json.loads(l) for l in out.stderr.splitlines() if l.startswith("{")]
@@ -143,6 +144,8 @@ def main():
     parser.add_argument("--widths", default="64,256,1024,4096")
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--steps", type=int, default=1000, help="steps of each real run whose training loop is timed")
+    parser.add_argument("--path", default=None, help="NtkSweep kernel path (default: the best this CPU accelerates); "
+                        "vector256 with OPENBLAS_CORETYPE=Haswell compares the AVX2 code of both on an AVX-512 machine")
     args = parser.parse_args()
     n, d = args.samples, args.input_dim
     widths = [int(w) for w in args.widths.split(",")]
@@ -151,7 +154,7 @@ def main():
     import torch
     import numpy
     torch.set_num_threads(1)
-    ntk, machine, speed_table = ntksweep_rates(root, n, d, widths, args.seconds, args.steps)
+    ntk, machine, speed_table = ntksweep_rates(root, n, d, widths, args.seconds, args.steps, args.path)
     try:
         import numpy.__config__ as cfg
         blas = ",".join(getattr(cfg, "blas_opt_info", {}).get("libraries", [])) or "unknown"

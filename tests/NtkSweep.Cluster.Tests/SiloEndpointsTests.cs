@@ -46,6 +46,13 @@ public sealed class SiloEndpointsTests(RedisServer server) : IClassFixture<Redis
 
         var report = await http.GetStringAsync(new Uri("/sweeps/posted/report/report.html", UriKind.Relative));
         Assert.Contains("<svg", report, StringComparison.Ordinal);
+        // The report's relative figure links resolve on the silo too.
+        Assert.Contains("href=\"figures/figure-01.svg\"", report, StringComparison.Ordinal);
+        using var figure = await http.GetAsync(new Uri("/sweeps/posted/report/figures/figure-01.svg", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, figure.StatusCode);
+        Assert.StartsWith("<?xml", await figure.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var traversal = await http.GetAsync(new Uri("/sweeps/posted/report/figures/..%2F..%2Fsecret.svg", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, traversal.StatusCode);
         var runs = await http.GetStringAsync(new Uri("/sweeps/posted/report/runs.csv", UriKind.Relative));
         Assert.Equal(3, runs.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         using var missing = await http.GetAsync(new Uri("/api/sweeps/nonesuch", UriKind.Relative));

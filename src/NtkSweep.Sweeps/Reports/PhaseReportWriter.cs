@@ -11,8 +11,8 @@ public sealed record PhaseReportFiles(string Html, string CellsCsv, string RunsC
 }
 
 /// <summary>
-/// Writes the phase report of a set of runs: report.html (self-contained, figures as inline SVG), cells.csv, runs.csv
-/// and report.json. The same input always gives byte-identical files.
+/// Writes the phase report of a set of runs: report.html (self-contained, figures as inline SVG), each figure again as
+/// figures/figure-NN.svg, cells.csv, runs.csv and report.json. The same input always gives byte-identical files.
 /// </summary>
 public static class PhaseReportWriter
 {
@@ -39,7 +39,21 @@ public static class PhaseReportWriter
         {
             Claims = claims,
         };
-        WriteAtomically(files.Html, ReportHtmlWriter.Write(analysis, claims));
+        var rendered = ReportHtmlWriter.Render(analysis, claims);
+        var figures = Path.Combine(outputDirectory, ReportHtmlWriter.FiguresDirectory);
+        Directory.CreateDirectory(figures);
+        foreach (var stale in Directory.EnumerateFiles(figures, "figure-*.svg").Except(rendered.Figures.Select(figure => Path.Combine(outputDirectory, figure.RelativePath))).ToArray())
+        {
+            File.Delete(stale);
+        }
+
+        foreach (var figure in rendered.Figures)
+        {
+            // A standalone file needs the XML prolog a browser or a paper's toolchain expects of an .svg.
+            WriteAtomically(Path.Combine(outputDirectory, figure.RelativePath), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + figure.Svg + "\n");
+        }
+
+        WriteAtomically(files.Html, rendered.Html);
         WriteAtomically(files.CellsCsv, ReportCsvWriter.Cells(analysis));
         WriteAtomically(files.RunsCsv, ReportCsvWriter.Runs(analysis));
         WriteAtomically(files.Json, ReportJsonWriter.Write(analysis, claims));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using NtkSweep.Sweeps.Reports.Claims;
 using NtkSweep.Sweeps.Reports.Svg;
@@ -5,6 +6,12 @@ using NtkSweep.Sweeps.Runs;
 using NtkSweep.Training.Runs;
 
 namespace NtkSweep.Sweeps.Reports;
+
+/// <summary>A figure of report.html as its own SVG file (a path relative to the report's folder).</summary>
+internal sealed record StandaloneFigure(string RelativePath, string Svg);
+
+/// <summary>report.html and the figure files beside it.</summary>
+internal sealed record RenderedReport(string Html, IReadOnlyList<StandaloneFigure> Figures);
 
 /// <summary>
 /// report.html: one self-contained page (inline CSS and SVG, no scripts, fonts or images from elsewhere) with the
@@ -43,10 +50,12 @@ internal static class ReportHtmlWriter
     /// <summary>How often a partial report's page reloads itself.</summary>
     public const int PartialRefreshSeconds = 10;
 
-    public static string Write(PhaseAnalysis analysis) => Write(analysis, PaperClaims.Evaluate(analysis));
+    public static string Write(PhaseAnalysis analysis) => Render(analysis, PaperClaims.Evaluate(analysis)).Html;
 
-    public static string Write(PhaseAnalysis analysis, PaperClaimReport? claims)
+    /// <summary>report.html, and each of its figures as a standalone SVG file for papers and slides.</summary>
+    public static RenderedReport Render(PhaseAnalysis analysis, PaperClaimReport? claims)
     {
+        var standalone = new List<StandaloneFigure>();
         var figures = new ReportFigures(analysis);
         var html = new StringBuilder(64 * 1024);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -102,7 +111,7 @@ internal static class ReportHtmlWriter
 
         foreach (var figure in maps)
         {
-            AppendFigure(html, figure, ++figureNumber);
+            AppendFigure(html, figure, ++figureNumber, standalone);
         }
 
         html.Append("<h2>2. Width scaling</h2>\n");
@@ -114,7 +123,7 @@ internal static class ReportHtmlWriter
 
         foreach (var figure in scaling)
         {
-            AppendFigure(html, figure, ++figureNumber);
+            AppendFigure(html, figure, ++figureNumber, standalone);
         }
 
         html.Append("<h2>3. Crossover</h2>\n");
@@ -125,10 +134,10 @@ internal static class ReportHtmlWriter
         }
         else
         {
-            AppendFigure(html, crossover, ++figureNumber);
+            AppendFigure(html, crossover, ++figureNumber, standalone);
             if (figures.KernelLimitCrossover() is { } limitCrossover)
             {
-                AppendFigure(html, limitCrossover, ++figureNumber);
+                AppendFigure(html, limitCrossover, ++figureNumber, standalone);
             }
         }
 
@@ -141,7 +150,7 @@ internal static class ReportHtmlWriter
 
         foreach (var figure in neurons)
         {
-            AppendFigure(html, figure, ++figureNumber);
+            AppendFigure(html, figure, ++figureNumber, standalone);
         }
 
         html.Append("<h2>5. Loss curves</h2>\n");
@@ -152,7 +161,7 @@ internal static class ReportHtmlWriter
         }
         else
         {
-            AppendFigure(html, losses, ++figureNumber);
+            AppendFigure(html, losses, ++figureNumber, standalone);
         }
 
         html.Append("<h2>6. Tables</h2>\n");
@@ -160,17 +169,22 @@ internal static class ReportHtmlWriter
         AppendProblemTable(html, analysis);
         AppendRules(html);
         html.Append("</main>\n</body>\n</html>\n");
-        return html.ToString();
+        return new RenderedReport(html.ToString(), standalone);
     }
 
     internal static string Escape(string text) => SvgCanvas.Escape(text);
 
-    private static void AppendFigure(StringBuilder html, ReportFigure figure, int number)
+    private static void AppendFigure(StringBuilder html, ReportFigure figure, int number, List<StandaloneFigure> standalone)
     {
-        html.Append("<figure>\n").Append(figure.Svg).Append('\n');
+        var fileName = $"{FiguresDirectory}/figure-{number.ToString("00", CultureInfo.InvariantCulture)}.svg";
+        standalone.Add(new StandaloneFigure(fileName, figure.Svg));
+        html.Append("<figure id=\"figure-").Append(ReportText.Integer(number)).Append("\">\n").Append(figure.Svg).Append('\n');
         html.Append("<figcaption><b>Figure ").Append(ReportText.Integer(number)).Append(". ").Append(Escape(figure.Heading)).Append(".</b> ")
-            .Append(Escape(figure.Caption)).Append("</figcaption>\n</figure>\n");
+            .Append(Escape(figure.Caption)).Append(" <a class=\"download\" href=\"").Append(fileName).Append("\" download>SVG</a></figcaption>\n</figure>\n");
     }
+
+    /// <summary>The folder beside report.html that holds the figures as files.</summary>
+    public const string FiguresDirectory = "figures";
 
     private static void AppendStateCounts(StringBuilder html, PhaseAnalysis analysis)
     {

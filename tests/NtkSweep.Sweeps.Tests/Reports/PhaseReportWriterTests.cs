@@ -167,6 +167,22 @@ public sealed class PhaseReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void Every_figure_is_also_a_standalone_svg_file_linked_from_its_caption()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+        var html = File.ReadAllText(files.Html);
+        var figures = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(files.Html)!, "figures"), "figure-*.svg").Order(StringComparer.Ordinal).ToArray();
+        Assert.True(figures.Length >= 3, $"{figures.Length} figure files");
+        Assert.Equal(figures.Length, html.Split("class=\"download\"").Length - 1);
+        foreach (var figure in figures)
+        {
+            Assert.Contains($"href=\"figures/{Path.GetFileName(figure)}\"", html, StringComparison.Ordinal);
+            var document = System.Xml.Linq.XDocument.Load(figure);
+            Assert.Equal("{http://www.w3.org/2000/svg}svg", document.Root!.Name.ToString());
+        }
+    }
+
+    [Fact]
     public void Complete_report_has_no_partial_banner_and_no_refresh()
     {
         var files = Write(ReportScenarios.LuoGrid());
