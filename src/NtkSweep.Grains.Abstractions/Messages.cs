@@ -111,10 +111,14 @@ public sealed record SweepStatus(
     [property: Id(8)] IReadOnlyList<RunningRun> Running,
     [property: Id(9)] double ElapsedSeconds,
     [property: Id(10)] bool Exists,
-    [property: Id(11)] string CoordinatorSilo)
+    [property: Id(11)] string CoordinatorSilo,
+    [property: Id(12)] bool Refining = false)
 {
-    /// <summary>Nothing left to hand out or waiting on a slot (a cancelled sweep is finished when nothing runs).</summary>
-    public bool Finished => Exists && Counts.Running == 0 && (Cancelled || Counts.Pending == 0);
+    /// <summary>
+    /// Nothing left to hand out or waiting on a slot, and no refinement deciding new cells (a cancelled sweep is
+    /// finished when nothing runs).
+    /// </summary>
+    public bool Finished => Exists && Counts.Running == 0 && (Cancelled || (Counts.Pending == 0 && !Refining));
 }
 
 /// <summary>The cluster as the registry knows it: sweeps (active or not) and live silos with their slots.</summary>

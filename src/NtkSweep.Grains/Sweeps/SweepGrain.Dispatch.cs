@@ -27,6 +27,9 @@ public sealed partial class SweepGrain
             await ApplyAsync(outcome, fromOrder: true);
         }
 
+        // Cells these outcomes completed may refine the grid: hand out the new runs in this very call.
+        await ExtendRefinementAsync();
+
         var orders = new List<RunOrder>();
         if (state.State.SourceText is not null && !state.State.Cancelled && request.BudgetSeconds > 0)
         {
@@ -141,6 +144,7 @@ public sealed partial class SweepGrain
         record.Silo = null;
         runningSince.Remove(key);
         finishedCost += cost;
+        NoteFinished(key);
         if (countInSession)
         {
             costFinishedThisSession += cost;
@@ -162,6 +166,7 @@ public sealed partial class SweepGrain
     /// </summary>
     private async Task AfterChangeAsync(bool writeNow)
     {
+        await ExtendRefinementAsync();
         var status = BuildStatus();
         var hasWork = status.Exists && !status.Finished;
         // Listed while anything is pending or running, so that idle slots keep calling: when this grain's silo dies,

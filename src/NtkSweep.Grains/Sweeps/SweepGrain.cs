@@ -46,6 +46,7 @@ public sealed partial class SweepGrain(
         {
             Load(SweepFileParser.Parse(state.State.SourceText, state.State.FileName ?? Name));
             await ReconcileWithStoreAsync(onlyRunning: false);
+            await ExtendRefinementAsync();
             await AfterChangeAsync(writeNow: false);
         }
     }
@@ -79,6 +80,7 @@ public sealed partial class SweepGrain(
         state.State.Cancelled = false;
         var retried = submission.RetryFailed ? await RetryFailedAsync() : 0;
         await ReconcileWithStoreAsync(onlyRunning: false);
+        await ExtendRefinementAsync();
         var reused = state.State.Reused = state.State.Runs.Values.Count(record => record.State is RunState.Done or RunState.Diverged or RunState.Failed);
 
         var manifest = new SweepManifest(Name, submission.SourceText, grid.Select(entry => entry.Key).ToArray());
@@ -141,8 +143,37 @@ public sealed partial class SweepGrain(
             }
         }
 
+        if (definition.Refine is not null)
+        {
+            // Runs of refined cells are not in the coarse grid; their records come back as the refinement re-derives them.
+            foreach (var (key, record) in state.State.Runs.Where(pair => !records.ContainsKey(pair.Key)))
+            {
+                records[key] = record;
+            }
+        }
+
         state.State.Runs = records;
         finishedCost = grid.Where(entry => records[entry.Key].State is RunState.Done or RunState.Diverged or RunState.Failed).Sum(entry => entry.Cost);
+        LoadRefinement(definition);
+    }
+
+    /// <summary>Reconciles the given runs only (new cells of a refinement) with the store.</summary>
+    private async Task ReconcileKeysWithStoreAsync(IReadOnlyCollection<string> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var stored = (await Task.Run(() => store.GetMany(keys))).ToDictionary(run => run.Key, StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            var record = state.State.Runs[key];
+            if (stored.GetValueOrDefault(key) is { IsFinished: true } run && record.State is not (RunState.Done or RunState.Diverged))
+            {
+                Finish(key, run.State, error: null, seconds: 0, countInSession: false);
+            }
+        }
     }
 
     /// <summary>Every failed run becomes pending again, its stored failure forgotten.</summary>
@@ -272,7 +303,8 @@ public sealed partial class SweepGrain(
             runningRuns.OrderBy(run => run.StartedUtc).ToArray(),
             (DateTime.UtcNow - state.State.SubmittedUtc).TotalSeconds,
             Exists: true,
-            silo.SiloAddress.ToParsableString());
+            silo.SiloAddress.ToParsableString(),
+            Refining: refinementDue || extendingRefinement);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: {Runs} runs, {Reused} already stored, {Retried} failed runs retried")]

@@ -6,11 +6,14 @@ namespace NtkSweep.Grains.Sweeps;
 /// <summary>A run of the expanded grid as the sweep grain hands it out: key, canonical spec, estimated cost, label.</summary>
 internal sealed record SweepPlanEntry(string Key, string SpecJson, double Cost, string Label)
 {
-    public static IReadOnlyList<SweepPlanEntry> Expand(SweepDefinition definition)
+    public static IReadOnlyList<SweepPlanEntry> Expand(SweepDefinition definition) => FromPoints(definition.Expand());
+
+    /// <summary>Entries of the given points, each key once.</summary>
+    public static IReadOnlyList<SweepPlanEntry> FromPoints(IEnumerable<SweepPoint> points)
     {
         var entries = new List<SweepPlanEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var point in definition.Expand())
+        foreach (var point in points)
         {
             if (seen.Add(point.Key))
             {

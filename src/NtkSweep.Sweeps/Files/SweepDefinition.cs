@@ -32,6 +32,9 @@ public sealed record SweepDefinition
 
     public SweepReportHints Report { get; init; } = new();
 
+    /// <summary>Adaptive refinement of a boundary over two axes, or null for a plain grid.</summary>
+    public SweepRefinement? Refine { get; init; }
+
     /// <summary>Number of grid points times seeds, before runs that turn out identical are merged.</summary>
     public long GridSize => Axes.Aggregate((long)Seeds.Count, (product, axis) => product * axis.Values.Count);
 
@@ -75,6 +78,13 @@ public sealed record SweepReportHints
     /// <summary>The field whose value times √width is the crossover variable (e.g. <c>alphaG</c>).</summary>
     public string? Crossover { get; init; }
 }
+
+/// <summary>
+/// <c>refine: {x: gammaPrime, y: gamma, levels: 3}</c>: the grid of <see cref="X"/> × <see cref="Y"/> is the coarse
+/// start; up to <see cref="Levels"/> times, every square of neighbouring cells whose regimes disagree (or where a
+/// cell's slope interval straddles a regime threshold) gets the cells at half its spacing (SCIENCE.md §7).
+/// </summary>
+public sealed record SweepRefinement(string X, string Y, int Levels);
 
 /// <summary>One run of a sweep.</summary>
 /// <param name="Spec">The full, validated run spec.</param>

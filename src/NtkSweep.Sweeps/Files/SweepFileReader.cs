@@ -12,7 +12,7 @@ namespace NtkSweep.Sweeps.Files;
 /// </summary>
 internal sealed class SweepFileReader
 {
-    private static readonly string[] TopLevelKeys = ["name", "description", "fixed", "axes", "seeds", "report"];
+    private static readonly string[] TopLevelKeys = ["name", "description", "fixed", "axes", "seeds", "report", "refine"];
 
     private static readonly string[] AxisForms = ["list", "linspace", "logspace"];
 
@@ -50,6 +50,7 @@ internal sealed class SweepFileReader
         var axes = ReadAxes(sections.GetValueOrDefault("axes"));
         var seeds = ReadSeeds(sections.GetValueOrDefault("seeds"));
         var hints = ReadReport(sections.GetValueOrDefault("report"));
+        var refine = ReadRefine(sections.GetValueOrDefault("refine"), axes);
 
         var definition = new SweepDefinition
         {
@@ -60,6 +61,7 @@ internal sealed class SweepFileReader
             Axes = axes,
             Seeds = seeds,
             Report = hints,
+            Refine = refine,
         };
 
         var gridSize = axes.Aggregate((double)seeds.Count, (product, axis) => product * axis.Values.Count);
@@ -508,6 +510,105 @@ internal sealed class SweepFileReader
             Boundary = hints.GetValueOrDefault("boundary"),
             Crossover = hints.GetValueOrDefault("crossover"),
         };
+    }
+
+    /// <summary>The most levels a refinement may ask for: each level can multiply the cells near a boundary by four.</summary>
+    public const int MaxRefinementLevels = 5;
+
+    /// <summary>
+    /// refine: {x: FIELD, y: FIELD, levels: N}. Both fields must be numeric axes with evenly spaced values (a linspace,
+    /// or a list with one step), so that half the spacing is a point of the same lattice.
+    /// </summary>
+    private SweepRefinement? ReadRefine(YamlNode? node, IReadOnlyList<SweepAxis> axes)
+    {
+        if (node is null || IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            Report(node, "refine", "refine must be a mapping, e.g. refine: {x: gammaPrime, y: gamma, levels: 3}");
+            return null;
+        }
+
+        string[] keys = ["x", "y", "levels"];
+        var values = new Dictionary<string, (string Text, YamlNode Node)>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var key = KeyText(keyNode, "refine");
+            if (key is null)
+            {
+                continue;
+            }
+
+            if (!keys.Contains(key, StringComparer.Ordinal))
+            {
+                Report(keyNode, "refine." + key, $"unknown refine key '{key}'{Suggest(key, keys)}; expected x, y or levels");
+                continue;
+            }
+
+            var text = ScalarText(valueNode);
+            if (text is null || IsNull(valueNode))
+            {
+                Report(valueNode, "refine." + key, $"refine.{key} must be a single value, not {Show(valueNode)}");
+                continue;
+            }
+
+            values[key] = (text, valueNode);
+        }
+
+        var ok = true;
+        foreach (var key in keys.Where(key => !values.ContainsKey(key)))
+        {
+            Report(node, "refine." + key, $"refine needs {key}");
+            ok = false;
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        var levelsText = values["levels"].Text;
+        if (!int.TryParse(levelsText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var levels) || levels < 1 || levels > MaxRefinementLevels)
+        {
+            Report(values["levels"].Node, "refine.levels", $"refine.levels must be a whole number from 1 to {MaxRefinementLevels}, not '{levelsText}'");
+            ok = false;
+        }
+
+        foreach (var key in new[] { "x", "y" })
+        {
+            var (field, valueNode) = values[key];
+            var axis = axes.FirstOrDefault(candidate => candidate.Field == field);
+            var problem = axis switch
+            {
+                null => $"refine.{key}: '{field}' is not an axis of this sweep{Suggest(field, axes.Select(candidate => candidate.Field))}",
+                _ when field is "width" or "seed" => $"refine.{key}: the {field} is not a coordinate of the phase plane",
+                _ when axis.Values.Count < 2 || axis.Values.Any(value => value is not double) => $"refine.{key}: the axis {field} needs at least two numbers",
+                _ when !EvenlySpaced(axis.Values.Cast<double>().ToArray()) => $"refine.{key}: the values of {field} must be evenly spaced (a linspace), so that halving the spacing stays on one lattice",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                Report(valueNode, "refine." + key, problem);
+                ok = false;
+            }
+        }
+
+        if (ok && values["x"].Text == values["y"].Text)
+        {
+            Report(values["y"].Node, "refine.y", "refine.x and refine.y must be two different axes");
+            ok = false;
+        }
+
+        return ok ? new SweepRefinement(values["x"].Text, values["y"].Text, levels) : null;
+    }
+
+    private static bool EvenlySpaced(double[] values)
+    {
+        var step = values[1] - values[0];
+        return step > 0 && values.Zip(values.Skip(1)).All(pair => Math.Abs(pair.Second - pair.First - step) <= 1e-9 * Math.Max(1, Math.Abs(step)));
     }
 
     /// <summary>The run-spec field a fixed/axes key names, or null after reporting why it names none.</summary>

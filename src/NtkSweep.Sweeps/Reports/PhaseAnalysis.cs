@@ -241,4 +241,9 @@ public sealed record PhaseAnalysis
 
     /// <summary>Remarks about the input worth telling the reader (ignored hints, mixed sweeps).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
+
+    /// <summary>The refinement's levels, cells and runs against the uniform grid, for refined sweeps only.</summary>
+    public RefinementLayout? RefinementLayout { get; init; }
+
+    public RefinementSummary? Refinement { get; init; }
 }

@@ -109,7 +109,22 @@ public static class PhaseAnalyzer
             Map = plan,
             CrossoverField = crossover,
             Notes = notes,
+            RefinementLayout = input.Options.Refinement,
+            Refinement = Summarize(input.Options.Refinement, cells, runs.Length),
         };
+    }
+
+    private static RefinementSummary? Summarize(RefinementLayout? layout, IReadOnlyList<PhaseCell> cells, int runs)
+    {
+        if (layout is null || cells.Count == 0)
+        {
+            return null;
+        }
+
+        var levels = cells.Max(cell => layout.LevelOf(cell.ValueOf(layout.XField).Number, cell.ValueOf(layout.YField).Number));
+        var uniformCells = layout.UniformCells(levels);
+        var runsPerCell = cells.Max(cell => cell.Runs.Count);
+        return new RefinementSummary(levels, cells.Count, runs, uniformCells, uniformCells * runsPerCell);
     }
 
     /// <summary>

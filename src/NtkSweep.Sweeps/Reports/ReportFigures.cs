@@ -524,6 +524,11 @@ internal sealed class ReportFigures
 
     private RegimeMap LuoTileMap(PhaseCell[] cells)
     {
+        if (analysis.RefinementLayout is { } layout && layout.XField == "gammaPrime" && layout.YField == "gamma")
+        {
+            return RefinedTileMap(cells, layout);
+        }
+
         var xEdges = Edges(analysis.Cells.Select(cell => cell.GammaPrime));
         var yEdges = Edges(analysis.Cells.Select(cell => cell.Gamma));
         var tiles = cells
@@ -541,6 +546,38 @@ internal sealed class ReportFigures
         var (xAxis, yAxis) = LuoAxes(
             xEdges.Values.SelectMany(edge => new[] { edge.Low, edge.High }),
             yEdges.Values.SelectMany(edge => new[] { edge.Low, edge.High }),
+            plotWidth,
+            plotHeight);
+        return new RegimeMap { XAxis = xAxis, YAxis = yAxis, Tiles = tiles, LuoBoundary = analysis.Map.DrawBoundary, PlotWidth = plotWidth, PlotHeight = plotHeight };
+    }
+
+    /// <summary>
+    /// A refined (γ′, γ) map: every cell a tile of its own level's spacing around its point, coarse levels drawn first so
+    /// that finer cells paint over the part of a coarse tile they refine. Tiles smaller than a label show none (the
+    /// tooltip and the cells table keep the numbers).
+    /// </summary>
+    private RegimeMap RefinedTileMap(PhaseCell[] cells, RefinementLayout layout)
+    {
+        var tiles = cells
+            .Where(cell => double.IsFinite(cell.ValueOf(layout.XField).Number) && double.IsFinite(cell.ValueOf(layout.YField).Number))
+            .Select(cell => (Cell: cell, Level: layout.LevelOf(cell.ValueOf(layout.XField).Number, cell.ValueOf(layout.YField).Number)))
+            .OrderBy(pair => pair.Level)
+            .ThenBy(pair => pair.Cell.Index)
+            .Select(pair =>
+            {
+                var x = pair.Cell.ValueOf(layout.XField).Number;
+                var y = pair.Cell.ValueOf(layout.YField).Number;
+                var halfX = layout.XStep / (2 << pair.Level);
+                var halfY = layout.YStep / (2 << pair.Level);
+                var (main, sub) = pair.Level <= 1 ? TileTexts(pair.Cell) : (string.Empty, string.Empty);
+                return new RegimeTile(x - halfX, x + halfX, y - halfY, y + halfY, pair.Cell.Regime, main, sub, CellTooltip(pair.Cell) + $" (refinement level {pair.Level})");
+            })
+            .ToArray();
+        const double plotWidth = 620;
+        const double plotHeight = 520;
+        var (xAxis, yAxis) = LuoAxes(
+            [layout.X0 - layout.XStep / 2, layout.X0 + (layout.XCount - 0.5) * layout.XStep],
+            [layout.Y0 - layout.YStep / 2, layout.Y0 + (layout.YCount - 0.5) * layout.YStep],
             plotWidth,
             plotHeight);
         return new RegimeMap { XAxis = xAxis, YAxis = yAxis, Tiles = tiles, LuoBoundary = analysis.Map.DrawBoundary, PlotWidth = plotWidth, PlotHeight = plotHeight };

@@ -49,6 +49,21 @@ internal static class ReportJsonWriter
             writer.WriteEndObject();
             WriteNullableString(writer, "crossoverField", analysis.CrossoverField);
             WriteStrings(writer, "notes", analysis.Notes);
+            if (analysis.Refinement is { } refinement)
+            {
+                writer.WriteStartObject("refinement");
+                writer.WriteNumber("levels", refinement.Levels);
+                writer.WriteNumber("cells", refinement.Cells);
+                writer.WriteNumber("runs", refinement.Runs);
+                writer.WriteNumber("uniformEquivalentCells", refinement.UniformEquivalentCells);
+                writer.WriteNumber("uniformEquivalentRuns", refinement.UniformEquivalentRuns);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteNull("refinement");
+            }
+
             ClaimWriters.WriteJson(writer, claims);
 
             writer.WriteStartArray("cells");

@@ -16,7 +16,7 @@ public static class SweepReport
     };
 
     public static PhaseReportFiles Write(SweepDefinition sweep, IReadOnlyList<StoredRun> runs, string outputDirectory) =>
-        Write(sweep.Name, sweep.Description, runs, OptionsFrom(sweep.Report), outputDirectory);
+        Write(sweep.Name, sweep.Description, runs, OptionsFrom(sweep.Report) with { Refinement = RefinementLayout.Of(sweep) }, outputDirectory);
 
     public static PhaseReportFiles Write(string title, string? description, IReadOnlyList<StoredRun> runs, ReportOptions options, string outputDirectory)
     {
