@@ -16,6 +16,31 @@ public sealed class ClusterSweepTests(RedisServer server) : IClassFixture<RedisS
         """;
 
     [Fact]
+    public void Two_silos_refine_a_sweep_to_the_same_runs_as_local_mode()
+    {
+        using var deployment = new Deployment(server);
+        var sweep = deployment.WriteSweep("refined", """
+            name: refined
+            fixed: {data: luo1d, antisymmetric: true, maxSteps: 3000, lossTolerance: 1e-5}
+            axes: {width: [64, 256, 1024], gammaPrime: {linspace: [-0.5, 1.5, 3]}, gamma: {linspace: [0.5, 2.5, 3]}}
+            refine: {x: gammaPrime, y: gamma, levels: 1}
+            seeds: 2
+            """);
+        deployment.StartSilo();
+        deployment.StartSilo();
+
+        Assert.Equal(0, deployment.Cli("submit", sweep).ExitCode);
+        Deployment.WaitUntil(() => deployment.Status("refined")["finished"]!.GetValue<bool>(), TimeSpan.FromSeconds(120), "the refined sweep to finish");
+
+        var local = Path.Combine(deployment.Directory, "local");
+        Assert.Equal(0, Cli.Run(deployment.Directory, "run", sweep, "--store", local, "--workers", "2").ExitCode);
+        var localKeys = new DirectoryResultStore(local).ReadAll().Select(run => run.Key).Order(StringComparer.Ordinal).ToArray();
+        Assert.True(localKeys.Length > 54, $"{localKeys.Length} runs: refinement must add to the 54 of the coarse grid");
+        Assert.Equal(localKeys, deployment.Results().Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.All(deployment.Commits().Values, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
     public void Two_silos_finish_a_sweep_with_every_run_committed_once_and_results_bit_identical_to_local_mode()
     {
         using var deployment = new Deployment(server);

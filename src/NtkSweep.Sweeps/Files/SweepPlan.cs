@@ -60,6 +60,15 @@ public static class SweepPlan
             }
         }
 
+        if (sweep.Refine is { } refine)
+        {
+            var x = sweep.Axes.Single(axis => axis.Field == refine.X).Values.Count;
+            var y = sweep.Axes.Single(axis => axis.Field == refine.Y).Values.Count;
+            var finest = ((long)(x - 1) * (1L << refine.Levels) + 1) * ((long)(y - 1) * (1L << refine.Levels) + 1);
+            text.Append(CultureInfo.InvariantCulture, $"Refine: {refine.X} × {refine.Y}, up to {refine.Levels} levels; the runs above are the {x} × {y} start, and the coordinator adds cells at half the spacing where neighbours disagree (a uniform grid at the finest spacing would have {finest} cells, {finest * plan.Runs / Math.Max(1, x * y)} runs)")
+                .Append('\n');
+        }
+
         var hints = ReportHints(sweep.Report).ToList();
         if (hints.Count > 0)
         {

@@ -514,6 +514,11 @@ internal sealed class ReportFigures
                 "the condensed regime above and left of it, and mean-field at the kink (0, 1).";
         }
 
+        if (plan.Kind == RegimeMapKind.LuoPlane && anyFit)
+        {
+            text += " Purple dots are the measured boundary: where the fitted slope s, interpolated linearly between two neighbouring cells, crosses 0.";
+        }
+
         if (plan.PlaceByResults)
         {
             text += " Cells are placed at the (γ′, γ) their runs measured at the largest width.";
@@ -548,7 +553,44 @@ internal sealed class ReportFigures
             yEdges.Values.SelectMany(edge => new[] { edge.Low, edge.High }),
             plotWidth,
             plotHeight);
-        return new RegimeMap { XAxis = xAxis, YAxis = yAxis, Tiles = tiles, LuoBoundary = analysis.Map.DrawBoundary, PlotWidth = plotWidth, PlotHeight = plotHeight };
+        return new RegimeMap { XAxis = xAxis, YAxis = yAxis, Tiles = tiles, LuoBoundary = analysis.Map.DrawBoundary, PlotWidth = plotWidth, PlotHeight = plotHeight, MeasuredBoundary = MeasuredBoundary(cells) };
+    }
+
+    /// <summary>
+    /// The measured boundary: between every two cells that are neighbours along γ′ or along γ (adjacent distinct values,
+    /// the other coordinate equal) and whose RD_w slopes have opposite signs, the point where the slope, interpolated
+    /// linearly between them, is 0.
+    /// </summary>
+    private static IReadOnlyList<(double X, double Y)> MeasuredBoundary(PhaseCell[] cells)
+    {
+        var fitted = cells
+            .Where(cell => cell.RdWFit is not null && double.IsFinite(cell.GammaPrime) && double.IsFinite(cell.Gamma))
+            .ToArray();
+        var points = new List<(double X, double Y)>();
+        foreach (var along in new[] { true, false })
+        {
+            var lines = fitted.GroupBy(cell => along ? cell.Gamma : cell.GammaPrime);
+            foreach (var line in lines)
+            {
+                var ordered = line.OrderBy(cell => along ? cell.GammaPrime : cell.Gamma).ToArray();
+                foreach (var (first, second) in ordered.Zip(ordered.Skip(1)))
+                {
+                    var s0 = first.RdWFit!.Slope;
+                    var s1 = second.RdWFit!.Slope;
+                    if (!(s0 * s1 < 0))
+                    {
+                        continue;
+                    }
+
+                    var t = s0 / (s0 - s1);
+                    points.Add(along
+                        ? (first.GammaPrime + t * (second.GammaPrime - first.GammaPrime), first.Gamma)
+                        : (first.GammaPrime, first.Gamma + t * (second.Gamma - first.Gamma)));
+                }
+            }
+        }
+
+        return points;
     }
 
     /// <summary>
@@ -580,7 +622,7 @@ internal sealed class ReportFigures
             [layout.Y0 - layout.YStep / 2, layout.Y0 + (layout.YCount - 0.5) * layout.YStep],
             plotWidth,
             plotHeight);
-        return new RegimeMap { XAxis = xAxis, YAxis = yAxis, Tiles = tiles, LuoBoundary = analysis.Map.DrawBoundary, PlotWidth = plotWidth, PlotHeight = plotHeight };
+        return new RegimeMap { XAxis = xAxis, YAxis = yAxis, Tiles = tiles, LuoBoundary = analysis.Map.DrawBoundary, PlotWidth = plotWidth, PlotHeight = plotHeight, MeasuredBoundary = MeasuredBoundary(cells) };
     }
 
     private RegimeMap LuoMarkerMap(PhaseCell[] cells)

@@ -40,6 +40,9 @@ public sealed class RefinementRunTests
         Assert.InRange(refinement["levels"]!.GetValue<int>(), 1, 2);
         Assert.True(refinement["uniformEquivalentRuns"]!.GetValue<long>() > keysOne.Length);
         Assert.Equal(keysOne.Length, report["runs"]!.AsArray().Count);
+        // The side claims weigh refined cells by the area they cover, not by their number.
+        var linearSide = report["claims"]!["items"]!.AsArray().Single(item => item!["id"]!.GetValue<string>() == "luo.linear-side")!;
+        Assert.Contains("of the area", linearSide["measured"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var rerun = CliProcess.Run(directory.Path, "run", sweep, "--store", one, "--workers", "2");
         Assert.Equal(0, rerun.ExitCode);

@@ -183,6 +183,25 @@ public sealed class PhaseReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void Luo_map_draws_the_measured_boundary_where_neighbouring_slopes_change_sign()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+        var map = File.ReadAllText(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(files.Html)!, "figures"), "figure-*.svg").Order(StringComparer.Ordinal).First());
+        Assert.Contains("measured boundary (fitted slope", map, StringComparison.Ordinal);
+        // The scenario's slopes are min(γ − 1, γ − 1 − γ′): they vanish on Luo's boundary, so every measured point lies
+        // within one grid step (0.25) of it.
+        var points = System.Text.RegularExpressions.Regex.Matches(map, @"measured boundary: s\(RD_w\) = 0 near \(γ′, γ\) = \(([-−0-9.]+), ([-−0-9.]+)\)");
+        Assert.NotEmpty(points);
+        foreach (System.Text.RegularExpressions.Match point in points)
+        {
+            var gammaPrime = double.Parse(point.Groups[1].Value.Replace('−', '-'), System.Globalization.CultureInfo.InvariantCulture);
+            var gamma = double.Parse(point.Groups[2].Value.Replace('−', '-'), System.Globalization.CultureInfo.InvariantCulture);
+            var distance = Math.Min(Math.Abs(gamma - 1) + Math.Max(0, gammaPrime), Math.Abs(gammaPrime - (gamma - 1)) + Math.Max(0, 1 - gamma));
+            Assert.True(distance <= 0.26, $"measured boundary point ({gammaPrime}, {gamma}) is {distance} from Luo's boundary");
+        }
+    }
+
+    [Fact]
     public void Complete_report_has_no_partial_banner_and_no_refresh()
     {
         var files = Write(ReportScenarios.LuoGrid());

@@ -42,34 +42,35 @@ internal static class LuoClaims
 
         var linear = cells.Where(cell => Side(cell) == TheorySide.Linear).ToArray();
         var linearFitted = linear.Where(cell => cell.RdWFit is not null).ToArray();
-        claims.Add(ClaimMath.Fraction(
+        var weights = RefinementWeights(analysis);
+        claims.Add(SideFraction(
             "luo.linear-side",
             "Linear regime iff γ < 1 or γ′ > γ − 1: RD_w → 0 as m grows (slope < −0.1)",
-            linearFitted.Count(cell => cell.RdWFit!.Slope < -PhaseAnalyzer.CriticalSlope),
-            linearFitted.Length,
-            SideAgreement,
+            linearFitted,
+            cell => cell.RdWFit!.Slope < -PhaseAnalyzer.CriticalSlope,
+            weights,
             Unmeasurable(linear.Length - linearFitted.Length) + "disagreeing: " + Disagreeing(linearFitted, cell => cell.RdWFit!.Slope < -PhaseAnalyzer.CriticalSlope)));
 
         var condensed = cells.Where(cell => Side(cell) == TheorySide.Condensed).ToArray();
         var condensedFitted = condensed.Where(cell => cell.RdWFit is not null).ToArray();
-        claims.Add(ClaimMath.Fraction(
+        claims.Add(SideFraction(
             "luo.condensed-side",
             "Condensed regime iff γ > 1 and γ′ < γ − 1: RD_w → ∞ as m grows (slope > +0.1)",
-            condensedFitted.Count(cell => cell.RdWFit!.Slope > PhaseAnalyzer.CriticalSlope),
-            condensedFitted.Length,
-            SideAgreement,
+            condensedFitted,
+            cell => cell.RdWFit!.Slope > PhaseAnalyzer.CriticalSlope,
+            weights,
             Unmeasurable(condensed.Length - condensedFitted.Length) + "disagreeing: " + Disagreeing(condensedFitted, cell => cell.RdWFit!.Slope > PhaseAnalyzer.CriticalSlope)));
 
         var offBoundary = linear.Concat(condensed).Where(cell => cell.KernelChangeFit is not null).ToArray();
         bool KernelAgrees(PhaseCell cell) => Side(cell) == TheorySide.Linear
             ? cell.KernelChangeFit!.Slope < -PhaseAnalyzer.CriticalSlope
             : cell.KernelChangeFit!.Slope > PhaseAnalyzer.CriticalSlope;
-        claims.Add(ClaimMath.Fraction(
+        claims.Add(SideFraction(
             "luo.kernel-side",
             "ΔK follows the same side of the boundary as RD_w (slope of log ΔK < −0.1 linear, > +0.1 condensed)",
-            offBoundary.Count(KernelAgrees),
-            offBoundary.Length,
-            SideAgreement,
+            offBoundary,
+            KernelAgrees,
+            weights,
             Unmeasurable(linear.Length + condensed.Length - offBoundary.Length) + "disagreeing: " + Disagreeing(offBoundary, KernelAgrees)));
 
         return new PaperClaimReport
@@ -81,6 +82,76 @@ internal static class LuoClaims
             Charts = [SlopeChart(cells)],
         };
     }
+
+    /// <summary>
+    /// The share of cells that agree; on a refined map, the share of the plane they cover. Refinement puts most cells
+    /// next to the boundary, where finite widths blur the labels, so counting cells would judge the boundary's
+    /// neighbourhood instead of the plane.
+    /// </summary>
+    private static PaperClaim SideFraction(string id, string statement, IReadOnlyList<PhaseCell> cells, Func<PhaseCell, bool> agrees, IReadOnlyDictionary<int, double>? weights, string evidence)
+    {
+        var claim = ClaimMath.Fraction(id, statement, cells.Count(agrees), cells.Count, SideAgreement, evidence);
+        if (weights is null || cells.Count == 0)
+        {
+            return claim;
+        }
+
+        var total = cells.Sum(cell => weights.GetValueOrDefault(cell.Index));
+        var agreeing = cells.Where(agrees).Sum(cell => weights.GetValueOrDefault(cell.Index));
+        var share = total > 0 ? agreeing / total : double.NaN;
+        return claim with
+        {
+            Prediction = $"≥ {ClaimMath.Format(100 * SideAgreement)}% of the area",
+            MeasuredValue = share,
+            MeasuredText = $"{cells.Count(agrees)} / {cells.Count} cells, {ClaimMath.Format(Math.Round(100 * share))}% of the area",
+            Rule = $"reproduced if cells covering at least {ClaimMath.Format(100 * SideAgreement)}% of the measurable area agree (a refined map weighs each cell by the part of the plane its tile covers)",
+            Verdict = double.IsFinite(share) ? share >= SideAgreement ? ClaimVerdict.Reproduced : ClaimVerdict.NotReproduced : ClaimVerdict.Inconclusive,
+        };
+    }
+
+    /// <summary>
+    /// For a refined sweep, the points of the finest lattice each cell's tile covers (the finest cell over a point
+    /// covers it, as the map paints them); null for a plain grid.
+    /// </summary>
+    private static Dictionary<int, double>? RefinementWeights(PhaseAnalysis analysis)
+    {
+        if (analysis.RefinementLayout is not { } layout)
+        {
+            return null;
+        }
+
+        var scale = 1 << layout.Levels;
+        var byLattice = new Dictionary<(long I, long J), PhaseCell>();
+        foreach (var cell in analysis.Cells)
+        {
+            var i = (long)Math.Round((cell.ValueOf(layout.XField).Number - layout.X0) / layout.XStep * scale);
+            var j = (long)Math.Round((cell.ValueOf(layout.YField).Number - layout.Y0) / layout.YStep * scale);
+            byLattice.TryAdd((i, j), cell);
+        }
+
+        var weights = new Dictionary<int, double>();
+        for (long i = 0; i <= (long)(layout.XCount - 1) * scale; i++)
+        {
+            for (long j = 0; j <= (long)(layout.YCount - 1) * scale; j++)
+            {
+                for (var level = layout.Levels; level >= 0; level--)
+                {
+                    var step = scale >> level;
+                    // The nearest point of that level's lattice; its tile spans half a step each way.
+                    var key = (Nearest(i, step), Nearest(j, step));
+                    if (byLattice.TryGetValue(key, out var owner) && layout.LevelOf(owner.ValueOf(layout.XField).Number, owner.ValueOf(layout.YField).Number) == level)
+                    {
+                        weights[owner.Index] = weights.GetValueOrDefault(owner.Index) + 1;
+                        break;
+                    }
+                }
+            }
+        }
+
+        return weights;
+    }
+
+    private static long Nearest(long index, int step) => (long)Math.Floor((index + step / 2.0) / step) * step;
 
     /// <summary>Theory's side for a cell at its own (γ′, γ).</summary>
     public static TheorySide Side(PhaseCell cell) => LuoTheory.SideOf(cell.GammaPrime, cell.Gamma);

@@ -25,6 +25,9 @@ internal sealed class RegimeMap
 
     public bool LuoBoundary { get; init; }
 
+    /// <summary>Where the fitted RD_w slope crosses 0 between neighbouring cells (the measured boundary), in data coordinates.</summary>
+    public IReadOnlyList<(double X, double Y)> MeasuredBoundary { get; init; } = [];
+
     public double PlotWidth { get; init; } = 480;
 
     public double PlotHeight { get; init; } = 360;
@@ -59,6 +62,11 @@ internal sealed class RegimeMap
         {
             var boundary = LuoTheory.Boundary(XAxis.Minimum, XAxis.Maximum);
             canvas.Polyline(boundary.Select(point => (frame.X(point.GammaPrime), frame.Y(point.Gamma))), RegimePalette.Boundary, 2.5, "9 5", "theoretical boundary {γ = 1, γ′ ≤ 0} ∪ {γ′ = γ − 1, γ ≥ 1}", "luo-boundary");
+        }
+
+        foreach (var (x, y) in MeasuredBoundary)
+        {
+            canvas.Circle(frame.X(x), frame.Y(y), 2.6, RegimePalette.MeasuredBoundary, "#fff", 0.8, tooltip: $"measured boundary: s(RD_w) = 0 near (γ′, γ) = ({ReportText.Number(x, 3)}, {ReportText.Number(y, 3)})");
         }
 
         if (LuoBoundary && YAxis is not null && Markers.Count > 0 && ContainsMeanField())
@@ -225,6 +233,11 @@ internal sealed class RegimeMap
         {
             entries.Add(new LegendEntry("theoretical boundary (Luo et al.)", RegimePalette.Boundary, LegendSymbol.Line, "9 5"));
             entries.Add(new LegendEntry("mean-field point (0, 1)", RegimePalette.Boundary, LegendSymbol.Ring));
+        }
+
+        if (MeasuredBoundary.Count > 0)
+        {
+            entries.Add(new LegendEntry("measured boundary (fitted slope s = 0)", RegimePalette.MeasuredBoundary, LegendSymbol.Marker));
         }
 
         return entries;

@@ -19,6 +19,7 @@ internal static class RegimePalette
     public const string NegativeMass = "#d1495b";
     public const string Boundary = "#111";
     public const string DivergedFill = "#c8c8c8";
+    public const string MeasuredBoundary = "#5b2a86";
 
     public static string Fill(CellRegime regime) => regime switch
     {
