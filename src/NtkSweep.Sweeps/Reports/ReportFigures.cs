@@ -527,6 +527,9 @@ internal sealed class ReportFigures
         return text;
     }
 
+    /// <summary>Grid values beyond this many per axis get the axis's own nice ticks instead of one each.</summary>
+    private const int MaxGridTicks = 12;
+
     private RegimeMap LuoTileMap(PhaseCell[] cells)
     {
         if (analysis.RefinementLayout is { } layout && layout.XField == "gammaPrime" && layout.YField == "gamma")
@@ -553,6 +556,9 @@ internal sealed class ReportFigures
             yEdges.Values.SelectMany(edge => new[] { edge.Low, edge.High }),
             plotWidth,
             plotHeight);
+        // A tick at every grid value, so each column and row of tiles reads off its axis (while they fit).
+        xAxis = xEdges.Count <= MaxGridTicks ? xAxis.WithTicksAt(xEdges.Keys) : xAxis;
+        yAxis = yEdges.Count <= MaxGridTicks ? yAxis.WithTicksAt(yEdges.Keys) : yAxis;
         return new RegimeMap { XAxis = xAxis, YAxis = yAxis, Tiles = tiles, LuoBoundary = analysis.Map.DrawBoundary, PlotWidth = plotWidth, PlotHeight = plotHeight, MeasuredBoundary = MeasuredBoundary(cells) };
     }
 
@@ -622,6 +628,8 @@ internal sealed class ReportFigures
             [layout.Y0 - layout.YStep / 2, layout.Y0 + (layout.YCount - 0.5) * layout.YStep],
             plotWidth,
             plotHeight);
+        xAxis = xAxis.WithTicksAt(Enumerable.Range(0, layout.XCount).Select(index => layout.X0 + index * layout.XStep));
+        yAxis = yAxis.WithTicksAt(Enumerable.Range(0, layout.YCount).Select(index => layout.Y0 + index * layout.YStep));
         return new RegimeMap { XAxis = xAxis, YAxis = yAxis, Tiles = tiles, LuoBoundary = analysis.Map.DrawBoundary, PlotWidth = plotWidth, PlotHeight = plotHeight, MeasuredBoundary = MeasuredBoundary(cells) };
     }
 

@@ -202,6 +202,17 @@ public sealed class PhaseReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void Luo_map_has_a_tick_at_every_grid_value_of_both_axes()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+        var map = File.ReadAllText(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(files.Html)!, "figures"), "figure-*.svg").Order(StringComparer.Ordinal).First());
+        foreach (var value in new[] { "−0.5", "−0.25", "0", "0.25", "0.5", "0.75", "1", "1.25", "1.5", "1.75" })
+        {
+            Assert.Contains($">{value}</text>", map, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Complete_report_has_no_partial_banner_and_no_refresh()
     {
         var files = Write(ReportScenarios.LuoGrid());

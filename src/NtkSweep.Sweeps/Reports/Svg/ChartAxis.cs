@@ -91,6 +91,14 @@ internal sealed class ChartAxis
         return new ChartAxis(minimum, maximum, false, title, ticks);
     }
 
+    /// <summary>The same range with a tick at each given value inside it (a map's grid values), labelled to 3 digits.</summary>
+    public ChartAxis WithTicksAt(IEnumerable<double> values) => new(
+        Minimum,
+        Maximum,
+        Logarithmic,
+        Title,
+        [.. values.Where(value => value >= Minimum && value <= Maximum).Distinct().Order().Select(value => new AxisTick(value, ReportText.Number(value, 3)))]);
+
     /// <summary>A log axis over the positive data, padded by a fraction of its span in decades.</summary>
     public static ChartAxis Logarithmic10(IEnumerable<double> values, string title, IReadOnlyList<double>? tickValues = null)
     {
