@@ -112,7 +112,8 @@ public sealed record SweepStatus(
     [property: Id(9)] double ElapsedSeconds,
     [property: Id(10)] bool Exists,
     [property: Id(11)] string CoordinatorSilo,
-    [property: Id(12)] bool Refining = false)
+    [property: Id(12)] bool Refining = false,
+    [property: Id(13)] bool Refines = false)
 {
     /// <summary>
     /// Nothing left to hand out or waiting on a slot, and no refinement deciding new cells (a cancelled sweep is

@@ -24,6 +24,9 @@ public static partial class SiloEndpoints
 
     [System.Text.RegularExpressions.GeneratedRegex("^figure-[0-9]{2,3}\\.svg$")]
     private static partial System.Text.RegularExpressions.Regex FigureFile();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^cell-[0-9]{3,5}\\.html$")]
+    private static partial System.Text.RegularExpressions.Regex CellPage();
     private static readonly TimeSpan ReportMaxAge = TimeSpan.FromSeconds(5);
 
     public static WebApplication MapNtkSweepEndpoints(this WebApplication app)
@@ -102,6 +105,19 @@ public static partial class SiloEndpoints
             var path = Path.Combine(reports, name, "figures", file);
             return File.Exists(path) && Path.GetFullPath(path).StartsWith(Path.GetFullPath(reports), StringComparison.Ordinal)
                 ? Results.File(path, "image/svg+xml")
+                : Results.NotFound();
+        });
+        app.MapGet("/sweeps/{name}/report/cells/{file}", (string name, string file) =>
+        {
+            // The drill-down pages of the last rebuild of the live report.
+            if (!CellPage().IsMatch(file))
+            {
+                return Results.NotFound();
+            }
+
+            var path = Path.Combine(reports, name, "cells", file);
+            return File.Exists(path) && Path.GetFullPath(path).StartsWith(Path.GetFullPath(reports), StringComparison.Ordinal)
+                ? Results.File(path, "text/html; charset=utf-8")
                 : Results.NotFound();
         });
         app.MapGet("/", async () => Results.Content(await IndexAsync(grains), "text/html; charset=utf-8"));

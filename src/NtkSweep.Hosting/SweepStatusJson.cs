@@ -67,6 +67,9 @@ public static class SweepStatusJson
             writer.WriteNull("etaSeconds");
         }
 
+        // With refinement the ETA covers the runs planned so far: a lower bound.
+        writer.WriteBoolean("etaIsLowerBound", sweep.Refines);
+        writer.WriteBoolean("refining", sweep.Refining);
         writer.WriteNumber("elapsedSeconds", Math.Round(sweep.ElapsedSeconds, 1));
         writer.WriteString("coordinatorSilo", sweep.CoordinatorSilo);
         writer.WriteStartArray("failures");

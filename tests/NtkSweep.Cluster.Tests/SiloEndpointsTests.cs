@@ -51,6 +51,8 @@ public sealed class SiloEndpointsTests(RedisServer server) : IClassFixture<Redis
         using var figure = await http.GetAsync(new Uri("/sweeps/posted/report/figures/figure-01.svg", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, figure.StatusCode);
         Assert.StartsWith("<?xml", await figure.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var cellPage = await http.GetAsync(new Uri("/sweeps/posted/report/cells/cell-000.html", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, cellPage.StatusCode);
         using var traversal = await http.GetAsync(new Uri("/sweeps/posted/report/figures/..%2F..%2Fsecret.svg", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, traversal.StatusCode);
         var runs = await http.GetStringAsync(new Uri("/sweeps/posted/report/runs.csv", UriKind.Relative));

@@ -55,7 +55,7 @@ internal static class StatusCommand
             text.AppendLine(Invariant($"{sweep.Name}: {counts.Total} runs: {counts.Done} done, {counts.Diverged} diverged, {counts.Failed} failed, {counts.Running} running, {counts.Pending} pending{(sweep.Cancelled ? " (cancelled)" : string.Empty)}{(sweep.Finished ? " (finished)" : string.Empty)}"));
             if (!sweep.Finished)
             {
-                text.AppendLine(Invariant($"  {sweep.CostFraction:P0} of the cost done, {sweep.RunsPerSecond * 60:0.##} runs/min, ETA {SweepEta.Format(sweep.EtaSeconds)}"));
+                text.AppendLine(Invariant($"  {sweep.CostFraction:P0} of the cost done, {sweep.RunsPerSecond * 60:0.##} runs/min, ETA {SweepEta.Format(sweep.EtaSeconds, sweep.Refines)}"));
             }
 
             foreach (var failure in sweep.Failures)

@@ -53,7 +53,7 @@ internal sealed class SweepProgressDisplay(ILogger logger)
                     status.Counts.Running,
                     status.Counts.Failed,
                     status.RunsPerSecond * 60,
-                    SweepEta.Format(status.EtaSeconds));
+                    SweepEta.Format(status.EtaSeconds, status.Refines));
             }
         }
 
@@ -83,7 +83,7 @@ internal sealed class SweepProgressDisplay(ILogger logger)
             counts.Total.ToString(CultureInfo.InvariantCulture),
             string.Create(CultureInfo.InvariantCulture, $"{status.CostFraction:P0}"),
             string.Create(CultureInfo.InvariantCulture, $"{status.RunsPerSecond * 60:0.0}"),
-            SweepEta.Format(status.EtaSeconds));
+            SweepEta.Format(status.EtaSeconds, status.Refines));
 
         var current = new Table().Border(TableBorder.Simple).AddColumn("running").AddColumn("run").AddColumn(new TableColumn("for").RightAligned());
         foreach (var run in status.Running.Take(8))

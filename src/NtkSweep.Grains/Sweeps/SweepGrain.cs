@@ -304,7 +304,8 @@ public sealed partial class SweepGrain(
             (DateTime.UtcNow - state.State.SubmittedUtc).TotalSeconds,
             Exists: true,
             silo.SiloAddress.ToParsableString(),
-            Refining: refinementDue || extendingRefinement);
+            Refining: refinementDue || extendingRefinement,
+            Refines: refinement is not null);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: {Runs} runs, {Reused} already stored, {Retried} failed runs retried")]

@@ -14,8 +14,11 @@ public sealed record PhaseReportFiles(string Html, string CellsCsv, string RunsC
 /// Writes the phase report of a set of runs: report.html (self-contained, figures as inline SVG), each figure again as
 /// figures/figure-NN.svg, cells.csv, runs.csv and report.json. The same input always gives byte-identical files.
 /// </summary>
-public static class PhaseReportWriter
+public static partial class PhaseReportWriter
 {
+    [System.Text.RegularExpressions.GeneratedRegex("<a href=\"cells/cell-[0-9]+\\.html\">")]
+    private static partial System.Text.RegularExpressions.Regex CellLinks();
+
     public const string HtmlFileName = "report.html";
     public const string CellsCsvFileName = "cells.csv";
     public const string RunsCsvFileName = "runs.csv";
@@ -49,8 +52,22 @@ public static class PhaseReportWriter
 
         foreach (var figure in rendered.Figures)
         {
-            // A standalone file needs the XML prolog a browser or a paper's toolchain expects of an .svg.
-            WriteAtomically(Path.Combine(outputDirectory, figure.RelativePath), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + figure.Svg + "\n");
+            // A standalone file needs the XML prolog a browser or a paper's toolchain expects of an .svg, and loses the
+            // map's links to the cell pages, which are relative to report.html.
+            var svg = CellLinks().Replace(figure.Svg, string.Empty).Replace("</a>\n", string.Empty, StringComparison.Ordinal);
+            WriteAtomically(Path.Combine(outputDirectory, figure.RelativePath), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n");
+        }
+
+        var cells = Path.Combine(outputDirectory, ReportCellPages.Directory);
+        Directory.CreateDirectory(cells);
+        foreach (var stale in Directory.EnumerateFiles(cells, "cell-*.html").Except(rendered.CellPages.Select(page => Path.Combine(outputDirectory, page.RelativePath))).ToArray())
+        {
+            File.Delete(stale);
+        }
+
+        foreach (var (relativePath, page) in rendered.CellPages)
+        {
+            WriteAtomically(Path.Combine(outputDirectory, relativePath), page);
         }
 
         WriteAtomically(files.Html, rendered.Html);

@@ -546,7 +546,7 @@ internal sealed class ReportFigures
                 var (main, sub) = TileTexts(cell);
                 var (x0, x1) = xEdges[cell.GammaPrime];
                 var (y0, y1) = yEdges[cell.Gamma];
-                return new RegimeTile(x0, x1, y0, y1, cell.Regime, main, sub, CellTooltip(cell));
+                return new RegimeTile(x0, x1, y0, y1, cell.Regime, main, sub, CellTooltip(cell)) { Link = ReportCellPages.RelativePath(cell) };
             })
             .ToArray();
         var plotWidth = Math.Clamp(xEdges.Count * 96 + 2 * RegionBandPixels, 340, 660);
@@ -618,7 +618,7 @@ internal sealed class ReportFigures
                 var halfX = layout.XStep / (2 << pair.Level);
                 var halfY = layout.YStep / (2 << pair.Level);
                 var (main, sub) = pair.Level <= 1 ? TileTexts(pair.Cell) : (string.Empty, string.Empty);
-                return new RegimeTile(x - halfX, x + halfX, y - halfY, y + halfY, pair.Cell.Regime, main, sub, CellTooltip(pair.Cell) + $" (refinement level {pair.Level})");
+                return new RegimeTile(x - halfX, x + halfX, y - halfY, y + halfY, pair.Cell.Regime, main, sub, CellTooltip(pair.Cell) + $" (refinement level {pair.Level})") { Link = ReportCellPages.RelativePath(pair.Cell) };
             })
             .ToArray();
         const double plotWidth = 620;
@@ -645,7 +645,7 @@ internal sealed class ReportFigures
                 name = cell.Label;
             }
 
-            return new RegimeMarker(cell.GammaPrime, cell.Gamma, cell.Regime, name + ": " + main, CellTooltip(cell));
+            return new RegimeMarker(cell.GammaPrime, cell.Gamma, cell.Regime, name + ": " + main, CellTooltip(cell)) { Link = ReportCellPages.RelativePath(cell) };
         }).ToArray();
         const double plotWidth = 460;
         const double plotHeight = 380;
@@ -711,7 +711,7 @@ internal sealed class ReportFigures
             var (main, sub) = TileTexts(cell);
             var x = Array.IndexOf(xValues, cell.ValueOf(xField));
             var y = Array.IndexOf(yValues, cell.ValueOf(yField));
-            return new RegimeTile(x - 0.5, x + 0.5, y - 0.5, y + 0.5, cell.Regime, main, sub, CellTooltip(cell));
+            return new RegimeTile(x - 0.5, x + 0.5, y - 0.5, y + 0.5, cell.Regime, main, sub, CellTooltip(cell)) { Link = ReportCellPages.RelativePath(cell) };
         }).ToArray();
         return new RegimeMap
         {
@@ -730,7 +730,7 @@ internal sealed class ReportFigures
         {
             var (main, sub) = TileTexts(cell);
             var x = Array.IndexOf(xValues, cell.ValueOf(xField));
-            return new RegimeTile(x - 0.5, x + 0.5, 0, 1, cell.Regime, main, sub, CellTooltip(cell));
+            return new RegimeTile(x - 0.5, x + 0.5, 0, 1, cell.Regime, main, sub, CellTooltip(cell)) { Link = ReportCellPages.RelativePath(cell) };
         }).ToArray();
         return new RegimeMap
         {

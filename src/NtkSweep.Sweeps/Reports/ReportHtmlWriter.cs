@@ -11,7 +11,11 @@ namespace NtkSweep.Sweeps.Reports;
 internal sealed record StandaloneFigure(string RelativePath, string Svg);
 
 /// <summary>report.html and the figure files beside it.</summary>
-internal sealed record RenderedReport(string Html, IReadOnlyList<StandaloneFigure> Figures);
+internal sealed record RenderedReport(string Html, IReadOnlyList<StandaloneFigure> Figures)
+{
+    /// <summary>The drill-down pages, one per cell, by path relative to report.html.</summary>
+    public IReadOnlyList<(string RelativePath, string Html)> CellPages { get; init; } = [];
+}
 
 /// <summary>
 /// report.html: one self-contained page (inline CSS and SVG, no scripts, fonts or images from elsewhere) with the
@@ -169,7 +173,7 @@ internal static class ReportHtmlWriter
         AppendProblemTable(html, analysis);
         AppendRules(html);
         html.Append("</main>\n</body>\n</html>\n");
-        return new RenderedReport(html.ToString(), standalone);
+        return new RenderedReport(html.ToString(), standalone) { CellPages = ReportCellPages.Render(analysis, Style) };
     }
 
     internal static string Escape(string text) => SvgCanvas.Escape(text);
@@ -233,7 +237,7 @@ internal static class ReportHtmlWriter
         html.Append("</tr>\n");
         foreach (var cell in analysis.Cells)
         {
-            html.Append("<tr><td>").Append(ReportText.Integer(cell.Index + 1)).Append("</td>");
+            html.Append("<tr><td><a href=\"").Append(ReportCellPages.RelativePath(cell)).Append("\">").Append(ReportText.Integer(cell.Index + 1)).Append("</a></td>");
             foreach (var coordinate in cell.Coordinates)
             {
                 html.Append("<td class=\"text\">").Append(Escape(ReportText.AxisText(coordinate.Value))).Append("</td>");

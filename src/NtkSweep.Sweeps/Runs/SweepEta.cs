@@ -22,6 +22,13 @@ public static class SweepEta
         return remainingCost / (costFinishedThisSession / sessionSeconds);
     }
 
+    /// <summary>
+    /// The ETA of a sweep that refines: the runs planned so far are all it can count, and refinement may add more, so
+    /// the time is a lower bound and says so.
+    /// </summary>
+    public static string Format(double? seconds, bool refines) =>
+        refines && seconds is { } value && double.IsFinite(value) ? $"≥ {Format(seconds)} (refinement may add runs)" : Format(seconds);
+
     /// <summary>h:mm:ss-style text for displays: "1h05m", "3m07s", "12s"; "—" when unknown.</summary>
     public static string Format(double? seconds)
     {

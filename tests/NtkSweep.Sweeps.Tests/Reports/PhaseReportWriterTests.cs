@@ -213,6 +213,28 @@ public sealed class PhaseReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void Every_cell_has_a_drill_down_page_linked_from_its_map_tile_and_table_row()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+        var directory = Path.GetDirectoryName(files.Html)!;
+        var html = File.ReadAllText(files.Html);
+        foreach (var cell in files.Analysis.Cells)
+        {
+            var page = $"cells/cell-{cell.Index:000}.html";
+            Assert.True(File.Exists(Path.Combine(directory, page)), page);
+            // Twice: the map tile and the cells table row.
+            Assert.Equal(2, html.Split($"href=\"{page}\"").Length - 1);
+        }
+
+        var done = files.Analysis.Cells.First(cell => cell.Counts.Done > 0 && cell.RdWFit is not null);
+        var drill = File.ReadAllText(Path.Combine(directory, $"cells/cell-{done.Index:000}.html"));
+        Assert.Contains("href=\"../report.html\"", drill, StringComparison.Ordinal);
+        Assert.Contains("RD_w against width, every seed.", drill, StringComparison.Ordinal);
+        Assert.Equal(done.Runs.Count, drill.Split("<tr><td>").Length - 1);
+        Assert.DoesNotContain("<a href", File.ReadAllText(Path.Combine(directory, "figures", "figure-01.svg")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Complete_report_has_no_partial_banner_and_no_refresh()
     {
         var files = Write(ReportScenarios.LuoGrid());

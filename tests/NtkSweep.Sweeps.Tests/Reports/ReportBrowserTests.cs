@@ -66,6 +66,12 @@ public sealed class ReportBrowserTests : IDisposable
 
         await page.GotoAsync(new Uri(files.Html).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
 
+        // Every map tile links to its cell's page, which opens in the browser too.
+        var links = await page.QuerySelectorAllAsync("svg a[href^='cells/']");
+        Assert.NotEmpty(links);
+        var target = await links[0].GetAttributeAsync("href");
+        Assert.True(File.Exists(Path.Combine(root, target!)), $"{target} is missing");
+
         // A partial report says so where the reader looks first; a complete one does not.
         var banner = await page.QuerySelectorAsync("#partial");
         if (files.Analysis.Counts.Pending > 0)

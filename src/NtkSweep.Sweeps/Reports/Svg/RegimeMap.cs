@@ -1,10 +1,18 @@
 namespace NtkSweep.Sweeps.Reports.Svg;
 
 /// <summary>A rectangular cell of the map in data coordinates, with the text printed in it.</summary>
-internal sealed record RegimeTile(double X0, double X1, double Y0, double Y1, CellRegime Regime, string MainText, string SubText, string Tooltip);
+internal sealed record RegimeTile(double X0, double X1, double Y0, double Y1, CellRegime Regime, string MainText, string SubText, string Tooltip)
+{
+    /// <summary>The cell's drill-down page, relative to report.html; the tile links to it.</summary>
+    public string? Link { get; init; }
+}
 
 /// <summary>A cell drawn as a square marker at a point, for maps whose cells do not form a grid (presets in (γ′, γ)).</summary>
-internal sealed record RegimeMarker(double X, double Y, CellRegime Regime, string Label, string Tooltip);
+internal sealed record RegimeMarker(double X, double Y, CellRegime Regime, string Label, string Tooltip)
+{
+    /// <summary>The cell's drill-down page, relative to report.html.</summary>
+    public string? Link { get; init; }
+}
 
 /// <summary>
 /// The regime map: cells colored by regime with their slope printed in them, diverged cells hatched, and in the
@@ -55,7 +63,9 @@ internal sealed class RegimeMap
             var (x0, x1, y0, y1) = TilePixels(frame, tile);
             var fill = tile.Regime == CellRegime.Diverged ? $"url(#{hatch})" : RegimePalette.Fill(tile.Regime);
             var dash = tile.Regime is CellRegime.NoData or CellRegime.Pending ? "4 3" : null;
+            canvas.BeginLink(tile.Link);
             canvas.Rectangle(x0 + TileGap, y0 + TileGap, x1 - x0 - 2 * TileGap, y1 - y0 - 2 * TileGap, fill, "#fff", 1, dash, tile.Tooltip);
+            canvas.EndLink(tile.Link);
         }
 
         if (LuoBoundary && YAxis is not null)
@@ -80,7 +90,9 @@ internal sealed class RegimeMap
             var x = frame.X(marker.X);
             var y = frame.Y(marker.Y);
             var fill = marker.Regime == CellRegime.Diverged ? $"url(#{hatch})" : RegimePalette.Fill(marker.Regime);
+            canvas.BeginLink(marker.Link);
             canvas.Rectangle(x - 8, y - 8, 16, 16, fill, "#333", 1.2, tooltip: marker.Tooltip);
+            canvas.EndLink(marker.Link);
         }
 
         canvas.EndGroup();

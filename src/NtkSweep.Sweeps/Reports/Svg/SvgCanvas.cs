@@ -77,6 +77,23 @@ internal sealed class SvgCanvas
 
     public void EndGroup() => body.Append("</g>\n");
 
+    /// <summary>Opens a link around what follows (nothing when <paramref name="href"/> is null).</summary>
+    public void BeginLink(string? href)
+    {
+        if (href is not null)
+        {
+            body.Append("<a href=\"").Append(Escape(href)).Append("\">");
+        }
+    }
+
+    public void EndLink(string? href)
+    {
+        if (href is not null)
+        {
+            body.Append("</a>\n");
+        }
+    }
+
     public void Rectangle(double x, double y, double width, double height, string fill, string? stroke = null, double strokeWidth = 1, string? dash = null, string? tooltip = null)
     {
         body.Append("<rect x=\"").Append(N(x)).Append("\" y=\"").Append(N(y))
