@@ -48,6 +48,7 @@ internal static class ReportCellPages
             html.Append("<figure>\n").Append(losses).Append("\n<figcaption><b>Test loss against the gradient step, every run.</b> Colour by width, one line per seed; log-spaced samples.</figcaption>\n</figure>\n");
         }
 
+        AppendWidths(html, cell);
         AppendRuns(html, cell);
         html.Append("</main>\n</body>\n</html>\n");
         return html.ToString();
@@ -130,6 +131,24 @@ internal static class ReportCellPages
             PlotHeight = 260,
         };
         return chart.Render(id, $"Test loss curves of {cell.Label}");
+    }
+
+    private static void AppendWidths(StringBuilder html, PhaseCell cell)
+    {
+        html.Append("<h2>Per width</h2>\n<p class=\"muted\">Geometric means over seeds with 95% intervals.</p>\n<div class=\"table-wrap\"><table>\n<tr><th>m</th><th>done / div. / failed</th><th>RD_w</th><th>ΔK</th><th>D_f</th><th>test loss</th></tr>\n");
+        foreach (var width in cell.Widths)
+        {
+            html.Append("<tr><td>").Append(ReportText.Integer(width.Width)).Append("</td><td>")
+                .Append(ReportText.Integer(width.Counts.Done)).Append(" / ").Append(ReportText.Integer(width.Counts.Diverged)).Append(" / ").Append(ReportText.Integer(width.Counts.Failed)).Append("</td>");
+            foreach (var estimate in new[] { width.RdW, width.KernelChange, width.KernelLimitDistance })
+            {
+                html.Append("<td>").Append(Escape(estimate.HasValue ? $"{ReportText.Number(estimate.Value, 3)} [{ReportText.Number(estimate.Low, 3)}, {ReportText.Number(estimate.High, 3)}]" : ReportText.Dash)).Append("</td>");
+            }
+
+            html.Append("<td>").Append(Escape(width.TestLoss.HasValue ? ReportText.Number(width.TestLoss.Value, 3) : ReportText.Dash)).Append("</td></tr>\n");
+        }
+
+        html.Append("</table></div>\n");
     }
 
     private static void AppendRuns(StringBuilder html, PhaseCell cell)

@@ -42,6 +42,10 @@ internal static class ReportHtmlWriter
         th { background: #f0f0ec; }
         td.text, th.text { text-align: left; }
         td.wrap { white-space: normal; text-align: left; max-width: 420px; }
+        th.wrap { white-space: normal; }
+        table.cells th { white-space: normal; min-width: 3em; }
+        table.cells th, table.cells td { padding: 4px 5px; }
+        table.cells td.regime { white-space: normal; text-align: left; min-width: 6em; }
         tr:nth-child(even) td { background: #fafaf8; }
         .swatch { display: inline-block; width: 11px; height: 11px; border: 1px solid #888; margin-right: 5px; vertical-align: -1px; }
         .swatch.diverged { background: repeating-linear-gradient(45deg, #c8c8c8 0 3px, #9a9a9a 3px 5px); }
@@ -207,28 +211,18 @@ internal static class ReportHtmlWriter
 
     private static void AppendCellTable(StringBuilder html, PhaseAnalysis analysis)
     {
-        var widths = analysis.Widths;
         var showDecay = analysis.Runs.Any(run => run.Stored.Spec.WeightDecay > 0);
-        html.Append("<h3>Cells</h3>\n<p class=\"muted\">Slopes are least-squares fits of log RD_w (and log ΔK) against log m over every finished seed, with 95% t-intervals; ")
-            .Append("per-width values are geometric means over seeds (hover for the 95% interval). Metrics in the last columns are at the largest width.</p>\n");
-        html.Append("<div class=\"table-wrap\"><table>\n<tr><th>#</th>");
+        html.Append("<h3>Cells</h3>\n<p class=\"muted\">Slopes are least-squares fits of log RD_w (log ΔK, log D_f) against log m over every finished seed, with 95% t-intervals; ")
+            .Append("the metrics in the last columns are at the largest width (geometric means over seeds; hover for the 95% interval). ")
+            .Append("Each cell's number opens its page, with every width and seed.</p>\n");
+        html.Append("<div class=\"table-wrap\"><table class=\"cells\">\n<tr><th>#</th>");
         foreach (var field in analysis.CellFields)
         {
             html.Append("<th class=\"text\">").Append(Escape(ReportText.FieldSymbol(field))).Append("</th>");
         }
 
-        html.Append("<th class=\"text\">regime</th><th class=\"text\">basis</th><th>done / div. / failed</th><th>s(RD_w) [95% CI]</th><th>theory</th><th>s(ΔK) [95% CI]</th><th>s(D_f) [95% CI]</th>");
-        foreach (var width in widths)
-        {
-            html.Append("<th>RD_w m=").Append(ReportText.Integer(width)).Append("</th>");
-        }
-
-        foreach (var width in widths)
-        {
-            html.Append("<th>ΔK m=").Append(ReportText.Integer(width)).Append("</th>");
-        }
-
-        html.Append("<th>test loss</th><th>far mass</th><th>lin. gap</th>");
+        html.Append("<th class=\"text\">regime</th><th class=\"text wrap\">basis</th><th>done / div. / failed</th><th>s(RD_w) [95% CI]</th><th>theory</th><th>s(ΔK) [95% CI]</th><th>s(D_f) [95% CI]</th>");
+        html.Append("<th>RD_w</th><th>ΔK</th><th>test loss</th><th>far mass</th><th>lin. gap</th>");
         if (showDecay)
         {
             html.Append("<th>decay budget λΣη</th>");
@@ -244,26 +238,18 @@ internal static class ReportHtmlWriter
             }
 
             var swatchClass = cell.Regime == CellRegime.Diverged ? "swatch diverged" : "swatch";
-            html.Append("<td class=\"text\"><span class=\"").Append(swatchClass).Append("\" style=\"background-color: ")
+            html.Append("<td class=\"regime\"><span class=\"").Append(swatchClass).Append("\" style=\"background-color: ")
                 .Append(RegimePalette.Fill(cell.Regime)).Append("\"></span>").Append(Escape(ReportText.RegimeLabel(cell.Regime))).Append("</td>");
-            html.Append("<td class=\"text\">").Append(Escape(cell.RegimeBasis)).Append("</td>");
+            html.Append("<td class=\"wrap\">").Append(Escape(cell.RegimeBasis)).Append("</td>");
             html.Append("<td>").Append(ReportText.Integer(cell.Counts.Done)).Append(" / ").Append(ReportText.Integer(cell.Counts.Diverged))
                 .Append(" / ").Append(ReportText.Integer(cell.Counts.Failed)).Append("</td>");
-            html.Append("<td>").Append(Escape(ReportText.SlopeWithInterval(cell.RdWFit))).Append("</td>");
+            AppendSlopeCell(html, cell.RdWFit);
             html.Append("<td title=\"").Append(Escape(cell.Prediction.Reason)).Append("\">").Append(Escape(PredictionText(cell.Prediction))).Append("</td>");
-            html.Append("<td>").Append(Escape(ReportText.SlopeWithInterval(cell.KernelChangeFit))).Append("</td>");
-            html.Append("<td>").Append(Escape(ReportText.SlopeWithInterval(cell.KernelLimitFit))).Append("</td>");
-            foreach (var width in widths)
-            {
-                AppendEstimateCell(html, cell.Widths.FirstOrDefault(w => w.Width == width)?.RdW);
-            }
-
-            foreach (var width in widths)
-            {
-                AppendEstimateCell(html, cell.Widths.FirstOrDefault(w => w.Width == width)?.KernelChange);
-            }
-
+            AppendSlopeCell(html, cell.KernelChangeFit);
+            AppendSlopeCell(html, cell.KernelLimitFit);
             var largest = cell.LargestDoneWidth;
+            AppendEstimateCell(html, largest?.RdW);
+            AppendEstimateCell(html, largest?.KernelChange);
             html.Append("<td>").Append(Escape(ReportText.Number(largest?.TestLoss.Value ?? double.NaN, 3))).Append("</td>");
             html.Append("<td>").Append(Escape(ReportText.Number(largest?.FarMass.Value ?? double.NaN, 3))).Append("</td>");
             html.Append("<td>").Append(Escape(ReportText.Number(largest?.LinearizationGap.Value ?? double.NaN, 3))).Append("</td>");
@@ -276,6 +262,24 @@ internal static class ReportHtmlWriter
         }
 
         html.Append("</table></div>\n");
+    }
+
+    /// <summary>A slope over its interval on two lines, so that three slope columns fit beside the rest at 1400 px.</summary>
+    private static void AppendSlopeCell(StringBuilder html, SlopeFit? fit)
+    {
+        var text = ReportText.SlopeWithInterval(fit);
+        var split = text.IndexOf(" [", StringComparison.Ordinal);
+        html.Append("<td>");
+        if (split < 0)
+        {
+            html.Append(Escape(text));
+        }
+        else
+        {
+            html.Append(Escape(text[..split])).Append("<br><span class=\"muted\">").Append(Escape(text[(split + 1)..])).Append("</span>");
+        }
+
+        html.Append("</td>");
     }
 
     private static string PredictionText(SlopePrediction prediction)

@@ -230,7 +230,8 @@ public sealed class PhaseReportWriterTests : IDisposable
         var drill = File.ReadAllText(Path.Combine(directory, $"cells/cell-{done.Index:000}.html"));
         Assert.Contains("href=\"../report.html\"", drill, StringComparison.Ordinal);
         Assert.Contains("RD_w against width, every seed.", drill, StringComparison.Ordinal);
-        Assert.Equal(done.Runs.Count, drill.Split("<tr><td>").Length - 1);
+        Assert.Equal(done.Runs.Count, drill[drill.IndexOf("<h2>Runs</h2>", StringComparison.Ordinal)..].Split("<tr><td>").Length - 1);
+        Assert.Equal(done.Widths.Count, drill[drill.IndexOf("<h2>Per width</h2>", StringComparison.Ordinal)..drill.IndexOf("<h2>Runs</h2>", StringComparison.Ordinal)].Split("<tr><td>").Length - 1);
         Assert.DoesNotContain("<a href", File.ReadAllText(Path.Combine(directory, "figures", "figure-01.svg")), StringComparison.Ordinal);
     }
 

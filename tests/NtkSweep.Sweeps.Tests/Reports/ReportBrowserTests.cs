@@ -66,6 +66,16 @@ public sealed class ReportBrowserTests : IDisposable
 
         await page.GotoAsync(new Uri(files.Html).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
 
+        // The cells table fits the page (at 1280 px and wider the page is 1120 px): no sideways scrolling.
+        var tableOverflow = await page.EvaluateAsync<int>(
+            """
+            () => {
+              const wrap = [...document.querySelectorAll('.table-wrap')].find(w => w.textContent.includes('s(RD_w)'));
+              return wrap ? wrap.scrollWidth - wrap.clientWidth : -1;
+            }
+            """);
+        Assert.InRange(tableOverflow, 0, 1);
+
         // Every map tile links to its cell's page, which opens in the browser too.
         var links = await page.QuerySelectorAllAsync("svg a[href^='cells/']");
         Assert.NotEmpty(links);
