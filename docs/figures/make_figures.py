@@ -21,7 +21,7 @@ def main() -> None:
     report, output, label, prefixes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
     text = open(report, encoding="utf-8").read()
     style = re.search(r"<style>.*?</style>", text, re.S).group(0)
-    figures = re.findall(r"<figure>.*?</figure>", text, re.S)
+    figures = re.findall(r"<figure[^>]*>.*?</figure>", text, re.S)
     chosen = []
     for prefix in prefixes:
         matches = [figure for figure in figures if re.search(r"<figcaption><b>" + re.escape(prefix), figure)]
