@@ -94,32 +94,8 @@ public static partial class SiloEndpoints
             };
             return Results.File(Path.Combine(directory, file), type);
         });
-        app.MapGet("/sweeps/{name}/report/figures/{file}", (string name, string file) =>
-        {
-            // Figure files as the last rebuild of the live report left them; names are checked, never joined blindly.
-            if (!FigureFile().IsMatch(file))
-            {
-                return Results.NotFound();
-            }
-
-            var path = Path.Combine(reports, name, "figures", file);
-            return File.Exists(path) && Path.GetFullPath(path).StartsWith(Path.GetFullPath(reports), StringComparison.Ordinal)
-                ? Results.File(path, "image/svg+xml")
-                : Results.NotFound();
-        });
-        app.MapGet("/sweeps/{name}/report/cells/{file}", (string name, string file) =>
-        {
-            // The drill-down pages of the last rebuild of the live report.
-            if (!CellPage().IsMatch(file))
-            {
-                return Results.NotFound();
-            }
-
-            var path = Path.Combine(reports, name, "cells", file);
-            return File.Exists(path) && Path.GetFullPath(path).StartsWith(Path.GetFullPath(reports), StringComparison.Ordinal)
-                ? Results.File(path, "text/html; charset=utf-8")
-                : Results.NotFound();
-        });
+        app.MapGet("/sweeps/{name}/report/figures/{file}", (string name, string file) => ReportPart(reports, name, "figures", file, FigureFile(), "image/svg+xml"));
+        app.MapGet("/sweeps/{name}/report/cells/{file}", (string name, string file) => ReportPart(reports, name, "cells", file, CellPage(), "text/html; charset=utf-8"));
         app.MapGet("/", async () => Results.Content(await IndexAsync(grains), "text/html; charset=utf-8"));
         return app;
     }
@@ -133,6 +109,23 @@ public static partial class SiloEndpoints
     }
 
     private static ISweepRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.ClusterKey);
+
+    /// <summary>
+    /// A figure or cell page as the last rebuild of the live report left it; names are checked against their pattern
+    /// and the path against the reports folder, never joined blindly.
+    /// </summary>
+    private static IResult ReportPart(string reports, string name, string folder, string file, System.Text.RegularExpressions.Regex pattern, string contentType)
+    {
+        if (!pattern.IsMatch(file))
+        {
+            return Results.NotFound();
+        }
+
+        var path = Path.Combine(reports, name, folder, file);
+        return File.Exists(path) && Path.GetFullPath(path).StartsWith(Path.GetFullPath(reports), StringComparison.Ordinal)
+            ? Results.File(path, contentType)
+            : Results.NotFound();
+    }
 
     private static readonly Lock ReportGate = new();
 

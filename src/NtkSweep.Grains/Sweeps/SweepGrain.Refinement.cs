@@ -6,7 +6,8 @@ using NtkSweep.Sweeps.Store;
 namespace NtkSweep.Grains.Sweeps;
 
 /// <summary>
-/// Adaptive refinement, driven as results arrive: when the last run of a cell finishes, the cell gets its verdict, and
+/// Adaptive refinement, driven as results arrive (state keeps the coarse grid's records only; the refined cells and
+/// their runs are re-derived from the store's results after a restart, and a run in flight resumes from its checkpoint): when the last run of a cell finishes, the cell gets its verdict, and
 /// every square whose four corners now have verdicts is decided at once; new cells join the plan and the pending queue
 /// while the slots go on with whatever else is pending.
 /// </summary>
@@ -126,7 +127,7 @@ public sealed partial class SweepGrain
 
             LogRefined(Name, added.Count, newKeys.Count, added.Max(refinement.LevelOf));
             grew = true;
-            await ReconcileKeysWithStoreAsync(newKeys);
+            await ReconcileWithStoreAsync(newKeys);
         }
 
         if (grew)

@@ -143,37 +143,9 @@ public sealed partial class SweepGrain(
             }
         }
 
-        if (definition.Refine is not null)
-        {
-            // Runs of refined cells are not in the coarse grid; their records come back as the refinement re-derives them.
-            foreach (var (key, record) in state.State.Runs.Where(pair => !records.ContainsKey(pair.Key)))
-            {
-                records[key] = record;
-            }
-        }
-
         state.State.Runs = records;
         finishedCost = grid.Where(entry => records[entry.Key].State is RunState.Done or RunState.Diverged or RunState.Failed).Sum(entry => entry.Cost);
         LoadRefinement(definition);
-    }
-
-    /// <summary>Reconciles the given runs only (new cells of a refinement) with the store.</summary>
-    private async Task ReconcileKeysWithStoreAsync(IReadOnlyCollection<string> keys)
-    {
-        if (keys.Count == 0)
-        {
-            return;
-        }
-
-        var stored = (await Task.Run(() => store.GetMany(keys))).ToDictionary(run => run.Key, StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            var record = state.State.Runs[key];
-            if (stored.GetValueOrDefault(key) is { IsFinished: true } run && record.State is not (RunState.Done or RunState.Diverged))
-            {
-                Finish(key, run.State, error: null, seconds: 0, countInSession: false);
-            }
-        }
     }
 
     /// <summary>Every failed run becomes pending again, its stored failure forgotten.</summary>
@@ -207,11 +179,13 @@ public sealed partial class SweepGrain(
     /// </summary>
     private async Task ReconcileWithStoreAsync(bool onlyRunning)
     {
-        var keys = state.State.Runs
-            .Where(pair => !onlyRunning || pair.Value.State == RunState.Running)
-            .Select(pair => pair.Key)
-            .ToArray();
-        if (keys.Length == 0)
+        await ReconcileWithStoreAsync([.. state.State.Runs.Where(pair => !onlyRunning || pair.Value.State == RunState.Running).Select(pair => pair.Key)]);
+    }
+
+    /// <summary>The same for the given runs only (a refinement's new cells).</summary>
+    private async Task ReconcileWithStoreAsync(IReadOnlyCollection<string> keys)
+    {
+        if (keys.Count == 0)
         {
             return;
         }
