@@ -48,13 +48,18 @@ public sealed record RunOutcome(
     [property: Id(3)] string? Error,
     [property: Id(4)] string Silo);
 
-/// <summary>A slot's call: what it finished for this sweep, where it runs, and how much work it wants.</summary>
+/// <summary>
+/// A slot's call: what it finished for this sweep, where it runs (silo and slot), and how much work it wants. A slot
+/// calls only when it holds nothing of this sweep beyond what <see cref="Finished"/> reports, which lets the sweep
+/// take back runs whose order never reached the slot (a reply lost when the sweep grain's silo left).
+/// </summary>
 [GenerateSerializer]
 [Immutable]
 public sealed record TakeRequest(
     [property: Id(0)] string Silo,
     [property: Id(1)] double BudgetSeconds,
-    [property: Id(2)] IReadOnlyList<RunOutcome> Finished);
+    [property: Id(2)] IReadOnlyList<RunOutcome> Finished,
+    [property: Id(3)] int Slot);
 
 /// <summary>A silo as its slot loops describe it.</summary>
 [GenerateSerializer]

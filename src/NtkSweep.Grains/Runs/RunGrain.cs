@@ -55,10 +55,10 @@ public sealed partial class RunGrain(
         }
 
         await NotifySubscribersAsync(order.Sweep, outcome);
-        if (outcome.Kind is RunOutcomeKind.Done or RunOutcomeKind.Diverged)
+        if (outcome.Kind is RunOutcomeKind.Done or RunOutcomeKind.Diverged || pool.Stopping.IsCancellationRequested)
         {
-            // A finished run is never trained again: free the activation, so a later order (a retry elsewhere, a
-            // report) does not pin it to this silo.
+            // A finished run is never trained again, and a leaving silo trains nothing more: free the activation, so
+            // that the next order (a retry, a resume on another silo) activates the run where that order comes from.
             DeactivateOnIdle();
         }
 
@@ -81,6 +81,9 @@ public sealed partial class RunGrain(
         }
 
         var work = pool.Run(token => TrainOnSlot(order, resume, checkpoints.Writer, token), stop.Token);
+
+        // Work the pool cancelled before it ran (the silo leaving) never completes the channel itself.
+        _ = work.ContinueWith(_ => checkpoints.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var superseded = false;
         while (await checkpoints.Reader.WaitToReadAsync(CancellationToken.None))
         {

@@ -37,7 +37,7 @@ public sealed class TrainingPool : IDisposable
     public Task<T> Run<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        queue.Add(new WorkItem(
+        var item = new WorkItem(
             () =>
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token, cancellationToken);
@@ -54,7 +54,15 @@ public sealed class TrainingPool : IDisposable
                     completion.SetException(error);
                 }
             },
-            () => completion.TrySetCanceled()));
+            () => completion.TrySetCanceled());
+        if (!stopping.IsCancellationRequested && queue.TryAddUnlessCompleted(item))
+        {
+            return completion.Task;
+        }
+
+        // The silo is leaving: work that still reaches it (a call to a run grain activated here) is cancelled, so its
+        // run counts as interrupted and moves on, never as a failed attempt.
+        completion.TrySetCanceled(stopping.Token);
         return completion.Task;
     }
 
@@ -104,4 +112,20 @@ public sealed class TrainingPool : IDisposable
     }
 
     private sealed record WorkItem(Action Execute, Action Cancel);
+}
+
+internal static class BlockingCollectionExtensions
+{
+    /// <summary>Adds unless <see cref="BlockingCollection{T}.CompleteAdding"/> was called, even concurrently with this call.</summary>
+    public static bool TryAddUnlessCompleted<T>(this BlockingCollection<T> queue, T item)
+    {
+        try
+        {
+            return queue.TryAdd(item);
+        }
+        catch (InvalidOperationException) when (queue.IsAddingCompleted)
+        {
+            return false;
+        }
+    }
 }

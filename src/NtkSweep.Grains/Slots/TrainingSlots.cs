@@ -53,7 +53,7 @@ public sealed partial class TrainingSlots(
                 var worked = false;
                 foreach (var sweep in unreported.Keys.Concat(Rotate(sweeps, turn++)).Distinct(StringComparer.Ordinal).ToArray())
                 {
-                    var orders = await TakeAsync(sweep, settings.BatchSeconds, unreported);
+                    var orders = await TakeAsync(sweep, slot, settings.BatchSeconds, unreported);
                     if (orders.Count == 0)
                     {
                         continue;
@@ -93,7 +93,7 @@ public sealed partial class TrainingSlots(
         {
             try
             {
-                await TakeAsync(sweep, budgetSeconds: 0, unreported);
+                await TakeAsync(sweep, slot, budgetSeconds: 0, unreported);
             }
             catch (Exception error) when (error is not OutOfMemoryException)
             {
@@ -120,10 +120,14 @@ public sealed partial class TrainingSlots(
         }
     }
 
-    private async Task<IReadOnlyList<RunOrder>> TakeAsync(string sweep, double budgetSeconds, Dictionary<string, List<RunOutcome>> unreported)
+    /// <summary>
+    /// One call to a sweep. Called only when this slot holds nothing of that sweep beyond <paramref name="unreported"/>
+    /// (the sweep relies on it to take back orders whose reply was lost); a failed call keeps the outcomes for the next.
+    /// </summary>
+    private async Task<IReadOnlyList<RunOrder>> TakeAsync(string sweep, int slot, double budgetSeconds, Dictionary<string, List<RunOutcome>> unreported)
     {
         var finished = unreported.GetValueOrDefault(sweep) ?? [];
-        var orders = await grains.GetGrain<ISweepGrain>(sweep).Take(new TakeRequest(SiloName, budgetSeconds, finished));
+        var orders = await grains.GetGrain<ISweepGrain>(sweep).Take(new TakeRequest(SiloName, budgetSeconds, finished, slot));
         unreported.Remove(sweep);
         return orders;
     }

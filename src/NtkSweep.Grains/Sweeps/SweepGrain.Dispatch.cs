@@ -27,6 +27,8 @@ public sealed partial class SweepGrain
             await ApplyAsync(outcome, fromOrder: true);
         }
 
+        ReclaimLostOrders(request);
+
         // Cells these outcomes completed may refine the grid: hand out the new runs in this very call.
         await ExtendRefinementAsync();
 
@@ -35,6 +37,7 @@ public sealed partial class SweepGrain
         {
             var secondsPerCost = measuredCost > 0 ? measuredSeconds / measuredCost : double.NaN;
             var batchSeconds = 0.0;
+            var keys = new List<string>();
             while (orders.Count < MaxBatch && pending.TryTake(out var key))
             {
                 var entry = plan[key];
@@ -42,7 +45,9 @@ public sealed partial class SweepGrain
                 record.State = RunState.Running;
                 record.Attempts++;
                 record.Silo = request.Silo;
+                record.Slot = request.Slot;
                 runningSince[key] = DateTime.UtcNow;
+                keys.Add(key);
                 orders.Add(new RunOrder(key, entry.SpecJson, Name, record.Attempts));
                 dirty = true;
 
@@ -53,11 +58,42 @@ public sealed partial class SweepGrain
                     break;
                 }
             }
+
+            if (keys.Count > 0)
+            {
+                handed[Holder(request.Silo, request.Slot)] = keys;
+            }
         }
 
         await AfterChangeAsync(writeNow: false);
         return orders;
     }
+
+    /// <summary>
+    /// The slot calling holds nothing of this sweep beyond what it reports, so runs handed to it before and neither
+    /// reported nor finished never reached it: the reply was lost (typically when this grain's silo left mid-call).
+    /// They go back to the queue at once, not counted as attempts, instead of waiting on a silo that is alive.
+    /// </summary>
+    private void ReclaimLostOrders(TakeRequest request)
+    {
+        if (!handed.Remove(Holder(request.Silo, request.Slot), out var keys))
+        {
+            return;
+        }
+
+        foreach (var key in keys)
+        {
+            if (state.State.Runs.TryGetValue(key, out var record) && record.State == RunState.Running
+                && record.Slot == request.Slot && string.Equals(record.Silo, request.Silo, StringComparison.Ordinal))
+            {
+                LogLostOrder(Name, key, request.Silo, request.Slot);
+                record.Attempts = Math.Max(0, record.Attempts - 1);
+                Requeue(key);
+            }
+        }
+    }
+
+    private static string Holder(string silo, int slot) => silo + "#" + slot.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task Report(RunOutcome outcome)
     {
@@ -85,6 +121,7 @@ public sealed partial class SweepGrain
                 // Trained under another sweep's order: not an attempt of ours; that run grain reports here when done.
                 record.Attempts = Math.Max(0, record.Attempts - 1);
                 record.Silo = outcome.Silo;
+                record.Slot = null;
                 dirty = true;
                 break;
             case RunOutcomeKind.Interrupted:
@@ -120,6 +157,7 @@ public sealed partial class SweepGrain
         var record = state.State.Runs[key];
         record.State = RunState.Pending;
         record.Silo = null;
+        record.Slot = null;
         runningSince.Remove(key);
         pending.Add(plan[key]);
         dirty = true;
@@ -142,6 +180,7 @@ public sealed partial class SweepGrain
         record.State = final;
         record.Error = error;
         record.Silo = null;
+        record.Slot = null;
         runningSince.Remove(key);
         finishedCost += cost;
         NoteFinished(key);
@@ -199,10 +238,30 @@ public sealed partial class SweepGrain
 
         if (dirty && (writeNow || Stopwatch.GetElapsedTime(lastWrite) >= StateWriteInterval))
         {
-            await state.WriteStateAsync();
-            dirty = false;
-            lastWrite = Stopwatch.GetTimestamp();
+            await WriteStateAsync();
         }
+    }
+
+    /// <summary>
+    /// Writes the state, ETag-checked. A conflict means another activation of this sweep wrote since this one read (a
+    /// window while a silo leaves): this one steps aside, and the next call activates afresh from storage and the
+    /// result store; the failed call's outcomes stay with its slot, which sends them again.
+    /// </summary>
+    private async Task WriteStateAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Orleans.Storage.InconsistentStateException)
+        {
+            LogSuperseded(Name);
+            DeactivateOnIdle();
+            throw;
+        }
+
+        dirty = false;
+        lastWrite = Stopwatch.GetTimestamp();
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
@@ -237,6 +296,12 @@ public sealed partial class SweepGrain
             await FailAttemptAsync(key, $"its silo ({record.Silo}) died during the attempt");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: another activation wrote its state; this one deactivates")]
+    private partial void LogSuperseded(string sweep);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: the order of run {RunId} never reached slot {Slot} of silo {Silo}; it goes back to the queue")]
+    private partial void LogLostOrder(string sweep, string runId, string silo, int slot);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: run {RunId} was on silo {Silo}, which is gone; re-driving it")]
     private partial void LogOrphan(string sweep, string runId, string silo);

@@ -25,6 +25,9 @@ public sealed partial class SweepGrain(
     private readonly Dictionary<string, SweepPlanEntry> plan = new(StringComparer.Ordinal);
     private readonly PendingQueue pending = new();
     private readonly Dictionary<string, DateTime> runningSince = new(StringComparer.Ordinal);
+
+    /// <summary>Per slot ("silo#slot"), the runs of its last batch: what it must report on its next call.</summary>
+    private readonly Dictionary<string, List<string>> handed = new(StringComparer.Ordinal);
     private readonly Stopwatch session = Stopwatch.StartNew();
     private IReadOnlyList<SweepPlanEntry> grid = [];
     private IGrainTimer? timer;
@@ -48,6 +51,25 @@ public sealed partial class SweepGrain(
             await ReconcileWithStoreAsync(onlyRunning: false);
             await ExtendRefinementAsync();
             await AfterChangeAsync(writeNow: false);
+        }
+    }
+
+    /// <summary>
+    /// A graceful deactivation (its silo leaving) writes what the last second changed, e.g. runs just interrupted.
+    /// Best effort: should a new activation have written first, the ETag check refuses this write and that one wins.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (dirty && state.State.SourceText is not null)
+        {
+            try
+            {
+                await WriteStateAsync();
+            }
+            catch (Orleans.Storage.InconsistentStateException)
+            {
+                // Logged by WriteStateAsync; the newer activation's state stands.
+            }
         }
     }
 
@@ -124,6 +146,7 @@ public sealed partial class SweepGrain(
         plan.Clear();
         pending.Clear();
         runningSince.Clear();
+        handed.Clear();
         totalCost = 0;
         var records = new Dictionary<string, SweepRunRecord>(StringComparer.Ordinal);
         var now = DateTime.UtcNow;
@@ -140,6 +163,16 @@ public sealed partial class SweepGrain(
             else if (record.State == RunState.Running)
             {
                 runningSince[entry.Key] = now;
+                if (record is { Silo: { } holder, Slot: { } slot })
+                {
+                    var key = Holder(holder, slot);
+                    if (!handed.TryGetValue(key, out var keys))
+                    {
+                        handed[key] = keys = [];
+                    }
+
+                    keys.Add(entry.Key);
+                }
             }
         }
 

@@ -3,10 +3,13 @@ using Orleans.Runtime;
 namespace NtkSweep.Grains.Sweeps;
 
 /// <summary>What the registry persists: every sweep ever submitted, and which of them have runs to hand out.</summary>
+[GenerateSerializer]
 public sealed class SweepRegistryState
 {
+    [Id(0)]
     public SortedSet<string> Sweeps { get; set; } = new(StringComparer.Ordinal);
 
+    [Id(1)]
     public SortedSet<string> Active { get; set; } = new(StringComparer.Ordinal);
 }
 

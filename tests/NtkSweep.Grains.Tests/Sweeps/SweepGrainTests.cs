@@ -148,4 +148,31 @@ public sealed class SweepGrainTests
         Assert.NotEqual(coordinator, status.CoordinatorSilo);
         Assert.Equal(6, engine.Store.ReadAll().Count);
     }
+
+    [Fact]
+    public async Task AnOrderWhoseReplyWasLost_GoesBackToTheQueue_WhenItsSlotCallsAgain_AlthoughItsSiloIsAlive()
+    {
+        await using var engine = await EngineCluster.StartAsync();
+        const string Yaml = """
+            name: lost
+            fixed: {data: luo1d, antisymmetric: true, maxSteps: 1000000, lossTolerance: 0}
+            axes:
+              width: [16, 24, 32]
+            """;
+        await engine.SubmitAsync(Yaml);
+        var grain = engine.Grains.GetGrain<ISweepGrain>("lost");
+
+        // A slot of a live silo (slot 9: none of its real slots) takes a run and never gets the reply.
+        var liveSilo = engine.Cluster.Silos[0].SiloAddress.ToParsableString();
+        var taken = await grain.Take(new TakeRequest(liveSilo, 1, [], Slot: 9));
+        var lost = Assert.Single(taken);
+        Assert.Contains((await grain.GetStatus()).Running, run => run.Key == lost.Key);
+
+        // Its next call reports nothing: the run was never trained there, so it is pending again and others train it.
+        Assert.Empty(await grain.Take(new TakeRequest(liveSilo, 0, [], Slot: 9)));
+        var status = await engine.WaitFinishedAsync("lost", TimeSpan.FromSeconds(60));
+        Assert.Equal(3, status.Counts.Done + status.Counts.Diverged);
+        Assert.Equal(3, engine.Store.ReadAll().Count);
+        Assert.All(engine.TrainCalls.Values, calls => Assert.Equal(1, calls));
+    }
 }
