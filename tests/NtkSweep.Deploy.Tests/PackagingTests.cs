@@ -29,6 +29,17 @@ public sealed partial class PackagingTests
     }
 
     [Fact]
+    public void License_IsTheMitLicenseFile_AndTheImageLabelAndPackageSayTheSame()
+    {
+        var license = File.ReadAllLines(RepositoryPaths.Combine("LICENSE"));
+        Assert.Equal("MIT License", license[0]);
+        var dockerfile = File.ReadAllText(RepositoryPaths.Combine("deploy", "docker", "Dockerfile"));
+        Assert.Contains("org.opencontainers.image.licenses=\"MIT\"", dockerfile, StringComparison.Ordinal);
+        var props = File.ReadAllText(RepositoryPaths.Combine("Directory.Build.props"));
+        Assert.Contains("<PackageLicenseExpression>MIT</PackageLicenseExpression>", props, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dockerfile_PublishStep_IsTheReadmesBuild_AndRunsHere()
     {
         var publish = PublishCommand();
