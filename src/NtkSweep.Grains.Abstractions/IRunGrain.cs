@@ -24,4 +24,7 @@ public interface IRunGrain : IGrainWithStringKey
     /// <summary>Stops training (the run keeps its checkpoint and reports <see cref="RunOutcomeKind.Interrupted"/>).</summary>
     [AlwaysInterleave]
     Task Stop();
+
+    /// <summary>Clears the run's grain state (its checkpoint) for a deleted sweep; false, changing nothing, while it trains.</summary>
+    Task<bool> Forget();
 }

@@ -30,6 +30,13 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>The run keys of the sweep, in grid order (for reports).</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<string>> GetRunKeys();
+
+    /// <summary>
+    /// Forgets an ended sweep (finished, or cancelled with nothing running): its grain state, reminder and registry
+    /// entry, its manifest, and the records and checkpoints of the runs no other sweep lists. Refuses, changing
+    /// nothing, while any of its runs is pending (and not cancelled), running, or its refinement is deciding.
+    /// </summary>
+    Task<SweepDeletion> Delete();
 }
 
 /// <summary>
@@ -47,4 +54,7 @@ public interface ISweepRegistryGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<ClusterStatus> GetStatus();
+
+    /// <summary>Drops a deleted sweep from the list.</summary>
+    Task Forget(string sweep);
 }

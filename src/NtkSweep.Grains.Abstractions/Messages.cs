@@ -131,3 +131,15 @@ public sealed record SweepStatus(
 [GenerateSerializer]
 [Immutable]
 public sealed record ClusterStatus([property: Id(0)] IReadOnlyList<string> Sweeps, [property: Id(1)] IReadOnlyList<string> ActiveSweeps, [property: Id(2)] IReadOnlyList<SiloSlots> Silos);
+
+/// <summary>
+/// What deleting a sweep did: whether it existed, the runs whose records went with it, the runs kept because another
+/// sweep lists them, and, when it refused, why (then nothing was removed).
+/// </summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record SweepDeletion(
+    [property: Id(0)] bool Existed,
+    [property: Id(1)] int RunsRemoved,
+    [property: Id(2)] int RunsShared,
+    [property: Id(3)] string? Refused);

@@ -52,6 +52,9 @@ public static class ClusterComposition
                 options.ConfigurationOptions = RedisConnector.BuildConfiguration(redis);
                 var keys = new RedisKeys(redis.KeyPrefix);
                 options.GetStorageKey = (stateName, grainId) => keys.GrainState + grainId + "/" + stateName;
+
+                // A finished run clears its checkpoint, a deleted sweep its state: gone from Redis, not kept empty.
+                options.DeleteStateOnClear = true;
             });
             silo.UseRedisReminderService(options => options.ConfigurationOptions = RedisConnector.BuildConfiguration(redis));
 

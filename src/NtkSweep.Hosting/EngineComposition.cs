@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NtkSweep.Grains;
+using NtkSweep.Grains.Metrics;
 using NtkSweep.Grains.Runs;
 using NtkSweep.Grains.Slots;
 using Orleans.Hosting;
@@ -24,6 +25,8 @@ public static class EngineComposition
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.AddSingleton<TrainingPool>();
+        silo.Services.AddMetrics();
+        silo.Services.AddSingleton<EngineMetrics>();
         silo.Services.TryAddSingleton<IRunTrainer, SessionTrainer>();
         silo.Services.AddHostedService<TrainingSlots>();
         silo.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(60));

@@ -8,6 +8,7 @@ using NtkSweep.Sweeps.Files;
 using NtkSweep.Sweeps.Reports;
 using NtkSweep.Sweeps.Store;
 using Orleans;
+using Prometheus;
 using StackExchange.Redis;
 
 namespace NtkSweep.Hosting;
@@ -15,6 +16,7 @@ namespace NtkSweep.Hosting;
 /// <summary>
 /// The silo's HTTP surface behind <c>--listen</c>: <c>/alive</c> (the process runs), <c>/health</c> (the silo is in
 /// the cluster and Redis answers), <c>/api/sweeps[/NAME]</c> (status JSON; POST a sweep file to submit it),
+/// <c>/api/cluster</c> (the load autoscaling reads: outstanding runs, slots), <c>/metrics</c> (Prometheus),
 /// <c>/</c> (an index refreshing itself) and <c>/sweeps/NAME/report/</c> (the live phase report, rebuilt at most every
 /// few seconds). Maps requests onto grains and the result store; nothing else.
 /// </summary>
@@ -50,6 +52,22 @@ public static partial class SiloEndpoints
             }
         });
         app.MapGet("/api/sweeps", async () => Results.Text(await StatusAsync(grains, null), "application/json"));
+        app.MapGet("/api/cluster", async () =>
+        {
+            var load = await ClusterLoad.ReadAsync(grains);
+            return Results.Json(new
+            {
+                outstandingRuns = load.OutstandingRuns,
+                pendingRuns = load.PendingRuns,
+                runningRuns = load.RunningRuns,
+                silos = load.Cluster.Silos.Count,
+                slots = load.Slots,
+                busySlots = load.BusySlots,
+                activeSweeps = load.Cluster.ActiveSweeps,
+            });
+        });
+        ClusterMetrics.Register(grains);
+        app.MapMetrics();
         app.MapGet("/api/sweeps/{name}", async (string name) =>
         {
             var status = await grains.GetGrain<ISweepGrain>(name).GetStatus();

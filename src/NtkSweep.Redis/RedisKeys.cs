@@ -18,6 +18,9 @@ public sealed class RedisKeys(string prefix)
 
     public RedisKey Manifest(string sweep) => Prefix + "manifest:" + sweep;
 
+    /// <summary>Hash: where and when a sweep was last exported (`ntksweep export`), which `delete` checks.</summary>
+    public RedisKey Exported(string sweep) => Prefix + "exported:" + sweep;
+
     /// <summary>The prefix of the Orleans grain-state keys.</summary>
     public string GrainState => Prefix + "grain:";
 }

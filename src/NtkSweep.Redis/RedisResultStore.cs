@@ -129,6 +129,29 @@ public sealed class RedisResultStore : IResultStore
         return manifests;
     }
 
+    public void DeleteSweep(string name, IReadOnlyCollection<string> runKeys)
+    {
+        foreach (var chunk in runKeys.Select(key => (RedisValue)key).Chunk(1000))
+        {
+            database.HashDelete(keys.Results, chunk);
+            database.HashDelete(keys.Commits, chunk);
+        }
+
+        database.KeyDelete([keys.Manifest(name), keys.Exported(name)]);
+        database.SetRemove(keys.Sweeps, name);
+    }
+
+    /// <summary>Notes that a sweep was exported: where to, when, and how many of its runs were finished then.</summary>
+    public void MarkExported(string name, string destination, int finishedRuns) =>
+        database.HashSet(keys.Exported(name), [
+            new HashEntry("destination", destination),
+            new HashEntry("utc", DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+            new HashEntry("finishedRuns", finishedRuns),
+        ]);
+
+    /// <summary>How many finished runs the sweep's last export held, or null when it was never exported.</summary>
+    public int? ExportedRuns(string name) => (int?)database.HashGet(keys.Exported(name), "finishedRuns");
+
     public SweepManifest? ReadSweepManifest(string name)
     {
         var text = (string?)database.StringGet(keys.Manifest(name));

@@ -14,5 +14,7 @@ internal static class ExtraCommands
         SubmitCommand.Create(),
         StatusCommand.Create(),
         CancelCommand.Create(),
+        ExportCommand.Create(),
+        DeleteCommand.Create(),
     ];
 }

@@ -4,7 +4,8 @@ namespace NtkSweep.Cli.Hosting;
 
 /// <summary>
 /// One `run` per store at a time: an exclusive lock on STORE/.lock (an advisory flock on Unix, released by the
-/// kernel when the process dies, so kill -9 never leaves a stale lock). A second `run` on the same store is refused.
+/// kernel when the process dies, so kill -9 never leaves a stale lock). A second `run` (or an `export` into it) on the
+/// same store is refused.
 /// </summary>
 internal sealed class StoreLock : IDisposable
 {
@@ -12,7 +13,7 @@ internal sealed class StoreLock : IDisposable
 
     private StoreLock(FileStream stream) => this.stream = stream;
 
-    public static StoreLock Acquire(string storeDirectory)
+    public static StoreLock Acquire(string storeDirectory, string option = "--store")
     {
         var path = Path.Combine(storeDirectory, ".lock");
         try
@@ -26,7 +27,7 @@ internal sealed class StoreLock : IDisposable
         catch (IOException)
         {
             var holder = TryReadHolder(path);
-            throw new UsageException($"--store: '{storeDirectory}' is in use by another ntksweep run{(holder is null ? string.Empty : $" (pid {holder})")}; wait for it or use another store");
+            throw new UsageException($"{option}: '{storeDirectory}' is in use by another ntksweep run{(holder is null ? string.Empty : $" (pid {holder})")}; wait for it or use another store");
         }
     }
 

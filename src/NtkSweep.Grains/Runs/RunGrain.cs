@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using NtkSweep.Grains.Metrics;
 using NtkSweep.Grains.Slots;
 using NtkSweep.Sweeps.Runs;
 using NtkSweep.Sweeps.Store;
@@ -26,6 +28,7 @@ public sealed partial class RunGrain(
     IResultStore store,
     IRunTrainer trainer,
     ILocalSiloDetails silo,
+    EngineMetrics metrics,
     IOptions<EngineOptions> options,
     ILogger<RunGrain> logger) : Grain, IRunGrain
 {
@@ -39,6 +42,7 @@ public sealed partial class RunGrain(
         if (training is not null)
         {
             subscribers.Add(order.Sweep);
+            metrics.RunEnded(RunOutcomeKind.Busy, 0);
             return new RunOutcome(order.Key, RunOutcomeKind.Busy, 0, null, SiloName);
         }
 
@@ -54,6 +58,7 @@ public sealed partial class RunGrain(
             training = null;
         }
 
+        metrics.RunEnded(outcome.Kind, outcome.Seconds);
         await NotifySubscribersAsync(order.Sweep, outcome);
         if (outcome.Kind is RunOutcomeKind.Done or RunOutcomeKind.Diverged || pool.Stopping.IsCancellationRequested)
         {
@@ -63,6 +68,19 @@ public sealed partial class RunGrain(
         }
 
         return outcome;
+    }
+
+    public async Task<bool> Forget()
+    {
+        if (training is not null)
+        {
+            return false;
+        }
+
+        state.State = new RunGrainState();
+        await TryClearAsync(this.GetPrimaryKeyString());
+        DeactivateOnIdle();
+        return true;
     }
 
     public Task Stop()
@@ -158,7 +176,9 @@ public sealed partial class RunGrain(
             }
 
             var record = StoredRun.FromResult(order.Key, result);
+            var commit = Stopwatch.GetTimestamp();
             var committed = store.TryCommit(record);
+            metrics.ResultCommitted(Stopwatch.GetElapsedTime(commit));
             return new SlotResult(Kind(record.State), result.WallSeconds, committed);
         }
         finally
@@ -173,7 +193,9 @@ public sealed partial class RunGrain(
         state.State.CheckpointStep = step;
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await state.WriteStateAsync();
+            metrics.CheckpointWritten(Stopwatch.GetElapsedTime(started));
             return true;
         }
         catch (Orleans.Storage.InconsistentStateException)

@@ -33,6 +33,14 @@ public sealed class SweepRegistryGrain(
         }
     }
 
+    public async Task Forget(string sweep)
+    {
+        if (state.State.Sweeps.Remove(sweep) | state.State.Active.Remove(sweep))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<IReadOnlyList<string>> ActiveSweeps(SiloSlots silo)
     {
         silos[silo.Silo] = silo;

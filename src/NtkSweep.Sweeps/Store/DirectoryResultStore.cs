@@ -138,6 +138,16 @@ public sealed class DirectoryResultStore : IResultStore
         return manifests;
     }
 
+    public void DeleteSweep(string name, IReadOnlyCollection<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            File.Delete(RecordPath(key));
+        }
+
+        File.Delete(Path.Combine(sweepsDirectory, name + ".json"));
+    }
+
     private static readonly JsonSerializerOptions ManifestOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     private void Write(StoredRun run) => _ = WriteAtomically(RecordPath(run.Key), StoredRunJson.Write(run));

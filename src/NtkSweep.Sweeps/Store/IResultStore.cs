@@ -40,6 +40,12 @@ public interface IResultStore
     void SaveSweepManifest(SweepManifest manifest);
 
     IReadOnlyList<SweepManifest> ReadSweepManifests();
+
+    /// <summary>
+    /// Removes a sweep's manifest and the records of <paramref name="keys"/>: the caller passes only runs that no other
+    /// sweep's manifest lists, since records are shared between sweeps.
+    /// </summary>
+    void DeleteSweep(string name, IReadOnlyCollection<string> keys);
 }
 
 /// <summary>A sweep's name, its source text, and the keys of its runs.</summary>
