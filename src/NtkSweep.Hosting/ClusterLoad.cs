@@ -15,6 +15,9 @@ public sealed record ClusterLoad(
     int Slots,
     int BusySlots)
 {
+    /// <summary>The field of <see cref="SiloEndpoints.ClusterLoadPath"/>'s JSON that holds <see cref="OutstandingRuns"/>.</summary>
+    public const string ScaleField = "outstandingRuns";
+
     public int OutstandingRuns => PendingRuns + RunningRuns;
 
     public static async Task<ClusterLoad> ReadAsync(IGrainFactory grains)

@@ -17,11 +17,17 @@ namespace NtkSweep.Hosting;
 /// The silo's HTTP surface behind <c>--listen</c>: <c>/alive</c> (the process runs), <c>/health</c> (the silo is in
 /// the cluster and Redis answers), <c>/api/sweeps[/NAME]</c> (status JSON; POST a sweep file to submit it),
 /// <c>/api/cluster</c> (the load autoscaling reads: outstanding runs, slots), <c>/metrics</c> (Prometheus),
-/// <c>/</c> (an index refreshing itself) and <c>/sweeps/NAME/report/</c> (the live phase report, rebuilt at most every
+/// <c>/</c> and <c>/sweeps/NAME/failures</c> (the operator page, see <see cref="OperatorPage"/>) and <c>/sweeps/NAME/report/</c> (the live phase report, rebuilt at most every
 /// few seconds). Maps requests onto grains and the result store; nothing else.
 /// </summary>
 public static partial class SiloEndpoints
 {
+    /// <summary>Where autoscalers read the cluster's load (deploy/k8s/overlays/cluster points KEDA here).</summary>
+    public const string ClusterLoadPath = "/api/cluster";
+
+    /// <summary>Where Prometheus scrapes the silo (the silo pods' prometheus.io/path annotation).</summary>
+    public const string MetricsPath = "/metrics";
+
     private static readonly string[] ReportFiles = ["report.html", "report.json", "cells.csv", "runs.csv"];
 
     [System.Text.RegularExpressions.GeneratedRegex("^figure-[0-9]{2,3}\\.svg$")]
@@ -52,22 +58,22 @@ public static partial class SiloEndpoints
             }
         });
         app.MapGet("/api/sweeps", async () => Results.Text(await StatusAsync(grains, null), "application/json"));
-        app.MapGet("/api/cluster", async () =>
+        app.MapGet(ClusterLoadPath, async () =>
         {
             var load = await ClusterLoad.ReadAsync(grains);
-            return Results.Json(new
+            return Results.Json(new Dictionary<string, object>
             {
-                outstandingRuns = load.OutstandingRuns,
-                pendingRuns = load.PendingRuns,
-                runningRuns = load.RunningRuns,
-                silos = load.Cluster.Silos.Count,
-                slots = load.Slots,
-                busySlots = load.BusySlots,
-                activeSweeps = load.Cluster.ActiveSweeps,
+                [ClusterLoad.ScaleField] = load.OutstandingRuns,
+                ["pendingRuns"] = load.PendingRuns,
+                ["runningRuns"] = load.RunningRuns,
+                ["silos"] = load.Cluster.Silos.Count,
+                ["slots"] = load.Slots,
+                ["busySlots"] = load.BusySlots,
+                ["activeSweeps"] = load.Cluster.ActiveSweeps,
             });
         });
         ClusterMetrics.Register(grains);
-        app.MapMetrics();
+        app.MapMetrics(MetricsPath);
         app.MapGet("/api/sweeps/{name}", async (string name) =>
         {
             var status = await grains.GetGrain<ISweepGrain>(name).GetStatus();
@@ -114,7 +120,12 @@ public static partial class SiloEndpoints
         });
         app.MapGet("/sweeps/{name}/report/figures/{file}", (string name, string file) => ReportPart(reports, name, "figures", file, FigureFile(), "image/svg+xml"));
         app.MapGet("/sweeps/{name}/report/cells/{file}", (string name, string file) => ReportPart(reports, name, "cells", file, CellPage(), "text/html; charset=utf-8"));
-        app.MapGet("/", async () => Results.Content(await IndexAsync(grains), "text/html; charset=utf-8"));
+        app.MapGet("/", async () => Results.Content(OperatorPage.Index(await ClusterLoad.ReadAsync(grains)), "text/html; charset=utf-8"));
+        app.MapGet("/sweeps/{name}/failures", async (string name) =>
+        {
+            var status = await grains.GetGrain<ISweepGrain>(name).GetStatus();
+            return status.Exists ? Results.Content(OperatorPage.Failures(status), "text/html; charset=utf-8") : Results.NotFound(new { error = $"no sweep named '{name}'" });
+        });
         return app;
     }
 
@@ -167,26 +178,5 @@ public static partial class SiloEndpoints
         }
 
         return directory;
-    }
-
-    private static async Task<string> IndexAsync(IGrainFactory grains)
-    {
-        var cluster = await Registry(grains).GetStatus();
-        var html = new StringBuilder("<!doctype html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\"><title>NtkSweep</title><h1>Sweeps</h1><ul>");
-        foreach (var name in cluster.Sweeps)
-        {
-            var sweep = await grains.GetGrain<ISweepGrain>(name).GetStatus();
-            var encoded = WebUtility.HtmlEncode(sweep.Name);
-            html.Append(System.Globalization.CultureInfo.InvariantCulture, $"<li>{encoded}: {sweep.Counts.Finished} of {sweep.Counts.Total} finished, {sweep.Counts.Failed} failed, {sweep.Counts.Running} running, ETA {NtkSweep.Sweeps.Runs.SweepEta.Format(sweep.EtaSeconds)}{(sweep.Finished ? " (finished)" : string.Empty)} — <a href=\"/sweeps/{Uri.EscapeDataString(sweep.Name)}/report/report.html\">report</a></li>");
-        }
-
-        html.Append("</ul><h2>Silos</h2><ul>");
-        foreach (var silo in cluster.Silos)
-        {
-            html.Append(System.Globalization.CultureInfo.InvariantCulture, $"<li>{WebUtility.HtmlEncode(silo.Silo)} on {WebUtility.HtmlEncode(silo.Host)}: {silo.Busy} of {silo.Slots} slots busy, kernel {silo.KernelPath}</li>");
-        }
-
-        html.Append("</ul><p><a href=\"/api/sweeps\">status JSON</a></p>");
-        return html.ToString();
     }
 }

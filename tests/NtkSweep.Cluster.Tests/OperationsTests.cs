@@ -35,6 +35,18 @@ public sealed class OperationsTests(RedisServer server) : IClassFixture<RedisSer
         Assert.Contains("ntksweep_engine_slots 1", metrics, StringComparison.Ordinal);
         Assert.Contains("microsoft_orleans_", metrics, StringComparison.Ordinal);
 
+        // The operator's page: every sweep with its progress, the silo with its slots, and each sweep's failures page.
+        var page = await http.GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains("<td>first</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>second</td>", page, StringComparison.Ordinal);
+        Assert.Contains("0 of 2", page, StringComparison.Ordinal);
+        Assert.Contains("1 of 1 slots busy", page, StringComparison.Ordinal);
+        Assert.Contains("<h1>second: 0 failed runs</h1>", await http.GetStringAsync(new Uri("/sweeps/second/failures", UriKind.Relative)), StringComparison.Ordinal);
+        using (var none = await http.GetAsync(new Uri("/sweeps/nonesuch/failures", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        }
+
         // Cancelled sweeps want no silos.
         Assert.Equal(0, deployment.Cli("cancel", "first").ExitCode);
         Assert.Equal(0, deployment.Cli("cancel", "second").ExitCode);

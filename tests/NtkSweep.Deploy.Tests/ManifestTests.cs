@@ -56,9 +56,12 @@ public sealed class ManifestTests
             Assert.Contains(expected, kinds);
         }
 
-        // The Redis-Streams design's workers, coordinator and KEDA stream trigger are gone with its commands.
+        // The Redis-Streams design's workers, coordinator and KEDA stream trigger are gone with its commands; KEDA
+        // appears only as the ScaledObject of the silos.
         Assert.DoesNotContain(objects, item => item.Name.Contains("worker", StringComparison.Ordinal) || item.Name.Contains("coordinator", StringComparison.Ordinal));
-        Assert.DoesNotContain(objects, item => ((string?)item.At("apiVersion") ?? string.Empty).StartsWith("keda.sh/", StringComparison.Ordinal));
+        Assert.All(
+            objects.Where(item => ((string?)item.At("apiVersion") ?? string.Empty).StartsWith("keda.sh/", StringComparison.Ordinal)),
+            item => Assert.Equal(("ScaledObject", SiloName), (item.Kind, item.Name)));
     }
 
     [Theory]
@@ -67,16 +70,18 @@ public sealed class ManifestTests
     {
         var objects = RenderedManifests.Render(overlay);
         var deployment = Assert.Single(objects, item => item.Kind == "Deployment" && item.Name == SiloName);
-        var autoscaler = objects.SingleOrDefault(item => item.Kind == "HorizontalPodAutoscaler");
-        if (autoscaler is null)
+        var autoscalers = objects.Where(item => item.Kind is "HorizontalPodAutoscaler" or "ScaledObject").ToArray();
+        if (autoscalers.Length == 0)
         {
             var replicas = Number(deployment.At("spec", "replicas") ?? "1");
             Assert.True(replicas >= 1, $"{overlay}: {replicas} silo replicas");
             return;
         }
 
+        // One autoscaler: an HPA beside a ScaledObject (which makes its own HPA) would fight over the replica count.
+        var autoscaler = Assert.Single(autoscalers);
         Assert.Equal(SiloName, autoscaler.At("spec", "scaleTargetRef", "name"));
-        var least = Number(autoscaler.At("spec", "minReplicas") ?? "1");
+        var least = Number(autoscaler.At("spec", autoscaler.Kind == "ScaledObject" ? "minReplicaCount" : "minReplicas") ?? "0");
         Assert.True(least >= 1, $"{overlay}: the autoscaler may scale the silos to {least}");
 
         // The autoscaler owns the replica count; a count in the Deployment would reset it on every apply.
@@ -84,9 +89,44 @@ public sealed class ManifestTests
     }
 
     [Fact]
-    public void ClusterOverlay_ScalesTheSilosOnCpu_WithAPlainHorizontalPodAutoscaler()
+    public void ClusterOverlay_ScalesTheSilosWithKeda_OnTheOutstandingRunsTheSilosServe()
     {
-        var autoscaler = Assert.Single(RenderedManifests.Render("cluster"), item => item.Kind == "HorizontalPodAutoscaler");
+        var objects = RenderedManifests.Render("cluster");
+        var scaled = Assert.Single(objects, item => item.Kind == "ScaledObject");
+        Assert.Equal("keda.sh/v1alpha1", scaled.At("apiVersion"));
+        Assert.Equal("Deployment", scaled.At("spec", "scaleTargetRef", "kind"));
+        var trigger = Assert.Single(Yaml.List(scaled.At("spec", "triggers")));
+        Assert.Equal("metrics-api", Yaml.At(trigger, "type"));
+        Assert.Equal("AverageValue", Yaml.At(trigger, "metricType"));
+        Assert.Equal(ClusterLoad.ScaleField, Yaml.At(trigger, "metadata", "valueLocation"));
+
+        // The URL is the silo Service's http port in this overlay's namespace, at the path the silos serve the load on.
+        var url = new Uri((string)Yaml.At(trigger, "metadata", "url")!);
+        var service = Assert.Single(objects, item => item.Kind == "Service" && item.Name == SiloName);
+        var http = Assert.Single(Yaml.List(service.At("spec", "ports")), port => (string?)Yaml.At(port, "name") == "http");
+        Assert.Equal($"{SiloName}.{service.At("metadata", "namespace")}.svc.cluster.local", url.Host);
+        Assert.Equal(Number(Yaml.At(http, "port")), url.Port);
+        Assert.Equal(SiloEndpoints.ClusterLoadPath, url.AbsolutePath);
+
+        // One silo's slots per silo wanted: the target is the slots each silo trains with.
+        Assert.Equal(Number(SlotsOf(objects, SiloContainer(objects))), Number(Yaml.At(trigger, "metadata", "targetValue")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void SiloPods_AreAnnotatedForPrometheus_AtTheMetricsPathOnThePortOfListen(string overlay)
+    {
+        var objects = RenderedManifests.Render(overlay);
+        var (_, pod) = RenderedManifests.PodTemplates(objects).Single(pair => pair.Owner.Name == SiloName);
+        Assert.Equal("true", Yaml.At(pod, "metadata", "annotations", "prometheus.io/scrape"));
+        Assert.Equal(SiloEndpoints.MetricsPath, Yaml.At(pod, "metadata", "annotations", "prometheus.io/path"));
+        Assert.Equal(ListenPort(SiloContainer(objects)), Number(Yaml.At(pod, "metadata", "annotations", "prometheus.io/port")));
+    }
+
+    [Fact]
+    public void ClusterCpuOverlay_ScalesTheSilosOnCpu_WithAPlainHorizontalPodAutoscaler()
+    {
+        var autoscaler = Assert.Single(RenderedManifests.Render("cluster-cpu"), item => item.Kind == "HorizontalPodAutoscaler");
         Assert.Equal("autoscaling/v2", autoscaler.At("apiVersion"));
         Assert.Equal("Deployment", autoscaler.At("spec", "scaleTargetRef", "kind"));
         Assert.Equal(SiloName, autoscaler.At("spec", "scaleTargetRef", "name"));
@@ -331,7 +371,7 @@ public sealed class ManifestTests
         var expected = new Dictionary<string, string[]>(StringComparer.Ordinal)
         {
             [RedisName] = [$"{SiloName}:{redis}", $"{SubmitName}:{redis}"],
-            [SiloName] = [$"*:{http}", $"{SiloName}:{network.SiloPort}", $"{SiloName}:{network.GatewayPort}", $"{SubmitName}:{network.GatewayPort}"],
+            [SiloName] = [$"namespace keda:{http}", $"namespace monitoring:{http}", $"{SiloName}:{network.SiloPort}", $"{SiloName}:{network.GatewayPort}", $"{SubmitName}:{network.GatewayPort}"],
             [SubmitName] = [],
         };
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal).ToArray(), pods.Select(pod => pod.Name).Order(StringComparer.Ordinal).ToArray());
@@ -361,13 +401,14 @@ public sealed class ManifestTests
     {
         var objects = RenderedManifests.Render(overlay);
         var container = SiloContainer(objects);
-
-        // Without a slot count a silo takes one slot per core of the node, whatever the pod requested.
-        var slots = OptionValue<int?>(Args(container), ConcurrencyOption)?.ToString(CultureInfo.InvariantCulture)
-            ?? EffectiveEnvironment(objects, container).GetValueOrDefault(SlotsKey);
-        Assert.NotNull(slots);
-        Assert.Equal(slots, Yaml.At(container, "resources", "requests", "cpu"));
+        Assert.Equal(SlotsOf(objects, container), Yaml.At(container, "resources", "requests", "cpu"));
     }
+
+    /// <summary>The training slots of the silo container (without a slot count a silo takes one per core of the node).</summary>
+    private static string SlotsOf(IReadOnlyList<KubeObject> objects, Dictionary<string, object?> container) =>
+        OptionValue<int?>(Args(container), ConcurrencyOption)?.ToString(CultureInfo.InvariantCulture)
+            ?? EffectiveEnvironment(objects, container).GetValueOrDefault(SlotsKey)
+            ?? throw new InvalidOperationException("the silo container sets no slot count");
 
     [Theory]
     [MemberData(nameof(Overlays))]
@@ -523,8 +564,19 @@ public sealed class ManifestTests
 
         foreach (var peer in peers)
         {
-            // Pods of this namespace only: a namespaceSelector or ipBlock would admit more than the test can see.
-            Assert.Equal(["podSelector"], Yaml.Map(peer).Keys.ToArray());
+            // Pods of this namespace, or every pod of a namespace named by its name label (the monitoring); an ipBlock
+            // or a combined selector would admit more than the test can see.
+            var keys = Yaml.Map(peer).Keys.ToArray();
+            if (keys is ["namespaceSelector"])
+            {
+                var byName = Yaml.Map(Yaml.At(peer, "namespaceSelector", "matchLabels"));
+                Assert.Equal(["kubernetes.io/metadata.name"], byName.Keys.ToArray());
+                Assert.Null(Yaml.At(peer, "namespaceSelector", "matchExpressions"));
+                sources.Add("namespace " + (string)byName["kubernetes.io/metadata.name"]!);
+                continue;
+            }
+
+            Assert.Equal(["podSelector"], keys);
             sources.AddRange(pods.Where(pod => Selects(Yaml.At(peer, "podSelector"), pod.Labels)).Select(pod => pod.Name));
         }
 

@@ -11,7 +11,7 @@ internal sealed record KubeObject(string Kind, string Name, Dictionary<string, o
 /// <summary>The objects an overlay renders to, with `kubectl kustomize` (as a user would apply them).</summary>
 internal static class RenderedManifests
 {
-    public static readonly string[] Overlays = ["local", "cluster"];
+    public static readonly string[] Overlays = ["local", "cluster", "cluster-cpu"];
 
     private static readonly Dictionary<string, IReadOnlyList<KubeObject>> Cache = new(StringComparer.Ordinal);
 

@@ -36,7 +36,35 @@ public sealed partial class TrainingSlots(
         using var stopPool = stoppingToken.Register(pool.Stop);
         LogStarted(SiloName, pool.Slots);
         var loops = Enumerable.Range(0, pool.Slots).Select(slot => Task.Run(() => SlotLoopAsync(slot, stoppingToken), CancellationToken.None)).ToArray();
-        await Task.WhenAll(loops);
+        var heartbeat = Task.Run(() => HeartbeatAsync(stoppingToken), CancellationToken.None);
+        await Task.WhenAll([.. loops, heartbeat]);
+    }
+
+    /// <summary>
+    /// Tells the registry this silo's slot counts about once a second even while every slot trains (then no slot loop
+    /// asks it), so that status, the operator page and the metrics see busy slots as busy.
+    /// </summary>
+    private async Task HeartbeatAsync(CancellationToken stopping)
+    {
+        var poll = TimeSpan.FromSeconds(options.Value.PollSeconds);
+        var period = TimeSpan.FromSeconds(1);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, stopping);
+                await ActiveSweepsAsync(poll);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                // The registry moving with a dead silo: the next beat reaches it.
+                LogHeartbeatFailed(error);
+            }
+        }
     }
 
     private async Task SlotLoopAsync(int slot, CancellationToken stopping)
@@ -169,6 +197,9 @@ public sealed partial class TrainingSlots(
             yield return sweeps[(index + turn) % sweeps.Count];
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Silo heartbeat to the sweep registry failed")]
+    private partial void LogHeartbeatFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: its grain call failed")]
     private partial void LogExecuteFailed(Exception exception, string runId);
