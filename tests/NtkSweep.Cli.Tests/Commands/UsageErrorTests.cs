@@ -7,7 +7,7 @@ public sealed class UsageErrorTests
     [InlineData("'trian' is not a command of 'ntksweep'; did you mean 'train'?", "trian")]
     [InlineData("--widht: not an option of 'ntksweep train'; did you mean --width?", "train", "--widht", "5")]
     [InlineData("--workers: 'two' is not an integer", "run", "sweeps/quick.yaml", "--workers", "two")]
-    [InlineData("no command given (commands: train, plan, run, report, silo, submit, status, cancel;")]
+    [InlineData("no command given (commands: train, plan, run, report, silo, submit, status, cancel, export, delete;")]
     [InlineData("'ntksweep run' needs its file argument", "run")]
     public void CommandLineMistake_GetsOneLineWithWhatWasMeant_ExitTwo(string expected, params string[] args)
     {
