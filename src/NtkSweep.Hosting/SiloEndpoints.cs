@@ -30,7 +30,7 @@ public static partial class SiloEndpoints
 
     private static readonly string[] ReportFiles = ["report.html", "report.json", "cells.csv", "runs.csv"];
 
-    [System.Text.RegularExpressions.GeneratedRegex("^figure-[0-9]{2,3}\\.svg$")]
+    [System.Text.RegularExpressions.GeneratedRegex("^figure-[0-9]{2,3}\\.(svg|png)$")]
     private static partial System.Text.RegularExpressions.Regex FigureFile();
 
     [System.Text.RegularExpressions.GeneratedRegex("^cell-[0-9]{3,5}\\.html$")]
@@ -118,7 +118,7 @@ public static partial class SiloEndpoints
             };
             return Results.File(Path.Combine(directory, file), type);
         });
-        app.MapGet("/sweeps/{name}/report/figures/{file}", (string name, string file) => ReportPart(reports, name, "figures", file, FigureFile(), "image/svg+xml"));
+        app.MapGet("/sweeps/{name}/report/figures/{file}", (string name, string file) => ReportPart(reports, name, "figures", file, FigureFile(), file.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "image/svg+xml"));
         app.MapGet("/sweeps/{name}/report/cells/{file}", (string name, string file) => ReportPart(reports, name, "cells", file, CellPage(), "text/html; charset=utf-8"));
         app.MapGet("/", async () => Results.Content(OperatorPage.Index(await ClusterLoad.ReadAsync(grains)), "text/html; charset=utf-8"));
         app.MapGet("/sweeps/{name}/failures", async (string name) =>

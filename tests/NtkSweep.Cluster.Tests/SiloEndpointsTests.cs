@@ -51,6 +51,9 @@ public sealed class SiloEndpointsTests(RedisServer server) : IClassFixture<Redis
         using var figure = await http.GetAsync(new Uri("/sweeps/posted/report/figures/figure-01.svg", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, figure.StatusCode);
         Assert.StartsWith("<?xml", await figure.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var png = await http.GetAsync(new Uri("/sweeps/posted/report/figures/figure-01.png", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, png.StatusCode);
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
         using var cellPage = await http.GetAsync(new Uri("/sweeps/posted/report/cells/cell-000.html", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, cellPage.StatusCode);
         using var traversal = await http.GetAsync(new Uri("/sweeps/posted/report/figures/..%2F..%2Fsecret.svg", UriKind.Relative));

@@ -1,5 +1,6 @@
 using System.Text;
 using NtkSweep.Sweeps.Reports.Claims;
+using NtkSweep.Sweeps.Reports.Svg;
 
 namespace NtkSweep.Sweeps.Reports;
 
@@ -12,7 +13,8 @@ public sealed record PhaseReportFiles(string Html, string CellsCsv, string RunsC
 
 /// <summary>
 /// Writes the phase report of a set of runs: report.html (self-contained, figures as inline SVG), each figure again as
-/// figures/figure-NN.svg, cells.csv, runs.csv and report.json. The same input always gives byte-identical files.
+/// figures/figure-NN.svg and figure-NN.png (where SkiaSharp runs), cells.csv, runs.csv and report.json. The same input
+/// always gives byte-identical files (the PNGs on the same machine: their text uses its fonts).
 /// </summary>
 public static partial class PhaseReportWriter
 {
@@ -45,17 +47,24 @@ public static partial class PhaseReportWriter
         var rendered = ReportHtmlWriter.Render(analysis, claims);
         var figures = Path.Combine(outputDirectory, ReportHtmlWriter.FiguresDirectory);
         Directory.CreateDirectory(figures);
-        foreach (var stale in Directory.EnumerateFiles(figures, "figure-*.svg").Except(rendered.Figures.Select(figure => Path.Combine(outputDirectory, figure.RelativePath))).ToArray())
+        var current = rendered.Figures.SelectMany(figure => new[] { figure.RelativePath, Path.ChangeExtension(figure.RelativePath, ".png") }).Select(path => Path.Combine(outputDirectory, path));
+        foreach (var stale in Directory.EnumerateFiles(figures, "figure-*.*").Where(path => path.EndsWith(".svg", StringComparison.Ordinal) || path.EndsWith(".png", StringComparison.Ordinal)).Except(current).ToArray())
         {
             File.Delete(stale);
         }
 
+        var withPng = SvgRaster.Unavailable is null;
         foreach (var figure in rendered.Figures)
         {
             // A standalone file needs the XML prolog a browser or a paper's toolchain expects of an .svg, and loses the
             // map's links to the cell pages, which are relative to report.html.
-            var svg = CellLinks().Replace(figure.Svg, string.Empty).Replace("</a>\n", string.Empty, StringComparison.Ordinal);
-            WriteAtomically(Path.Combine(outputDirectory, figure.RelativePath), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n");
+            var svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + CellLinks().Replace(figure.Svg, string.Empty).Replace("</a>\n", string.Empty, StringComparison.Ordinal) + "\n";
+            var path = Path.Combine(outputDirectory, figure.RelativePath);
+            WriteAtomically(path, svg);
+            if (withPng)
+            {
+                WriteAtomically(Path.ChangeExtension(path, ".png"), SvgRaster.RenderPng(svg));
+            }
         }
 
         var cells = Path.Combine(outputDirectory, ReportCellPages.Directory);
@@ -78,10 +87,12 @@ public static partial class PhaseReportWriter
     }
 
     /// <summary>Write beside, then rename: a reader (or a browser refreshing the page) never sees half a file.</summary>
-    private static void WriteAtomically(string path, string text)
+    private static void WriteAtomically(string path, string text) => WriteAtomically(path, Utf8WithoutBom.GetBytes(text));
+
+    private static void WriteAtomically(string path, byte[] bytes)
     {
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text, Utf8WithoutBom);
+        File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
     }
 }

@@ -7,7 +7,8 @@ namespace NtkSweep.Sweeps.Reports;
 
 /// <summary>
 /// The drill-down of report.html: one page per cell (cells/cell-NNN.html, linked from its tile on the regime map and its
-/// row of the cells table) with RD_w, ΔK and D_f against m for every seed, the loss curves of every run and its runs table.
+/// row of the cells table) with RD_w, ΔK and D_f against m for every seed, the loss curves of every run, the student
+/// neurons at every width, and its runs table.
 /// Self-contained like the report: inline SVG, no scripts.
 /// </summary>
 internal static class ReportCellPages
@@ -48,6 +49,7 @@ internal static class ReportCellPages
             html.Append("<figure>\n").Append(losses).Append("\n<figcaption><b>Test loss against the gradient step, every run.</b> Colour by width, one line per seed; log-spaced samples.</figcaption>\n</figure>\n");
         }
 
+        AppendNeurons(html, cell);
         AppendWidths(html, cell);
         AppendRuns(html, cell);
         html.Append("</main>\n</body>\n</html>\n");
@@ -131,6 +133,31 @@ internal static class ReportCellPages
             PlotHeight = 260,
         };
         return chart.Render(id, $"Test loss curves of {cell.Label}");
+    }
+
+    /// <summary>The student neurons at every width: the finished run of the lowest seed per width, narrowest first.</summary>
+    private static void AppendNeurons(StringBuilder html, PhaseCell cell)
+    {
+        var runs = cell.Runs
+            .Where(run => run.State == RunState.Done && run.Result is { Neurons.Count: > 0 })
+            .GroupBy(run => run.Spec.Width)
+            .OrderBy(group => group.Key)
+            .Select(group => group.OrderBy(run => run.Spec.Seed).First())
+            .ToArray();
+        if (runs.Length == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>Student neurons at every width</h2>\n<div class=\"neurons\">\n");
+        foreach (var run in runs)
+        {
+            var heading = $"m = {run.Spec.Width}, seed {run.Spec.Seed}";
+            var (svg, caption) = NeuronFigure.Render(run, $"c{cell.Index}-n{run.Spec.Width}", $"Student neurons of {cell.Label}, {heading}");
+            html.Append("<figure>\n").Append(svg).Append("\n<figcaption><b>").Append(Escape(heading)).Append(".</b> ").Append(Escape(caption)).Append("</figcaption>\n</figure>\n");
+        }
+
+        html.Append("</div>\n");
     }
 
     private static void AppendWidths(StringBuilder html, PhaseCell cell)

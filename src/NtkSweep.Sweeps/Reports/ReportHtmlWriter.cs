@@ -37,6 +37,8 @@ internal static class ReportHtmlWriter
         figcaption { font-size: 13.5px; color: #444; margin-top: 8px; max-width: 900px; }
         figcaption b { color: #222; }
         .table-wrap { overflow-x: auto; }
+        .neurons { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); column-gap: 16px; }
+        .neurons figure { margin: 8px 0; }
         table { border-collapse: collapse; font-size: 13px; margin: 8px 0 16px; }
         th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; white-space: nowrap; }
         th { background: #f0f0ec; }
@@ -188,7 +190,13 @@ internal static class ReportHtmlWriter
         standalone.Add(new StandaloneFigure(fileName, figure.Svg));
         html.Append("<figure id=\"figure-").Append(ReportText.Integer(number)).Append("\">\n").Append(figure.Svg).Append('\n');
         html.Append("<figcaption><b>Figure ").Append(ReportText.Integer(number)).Append(". ").Append(Escape(figure.Heading)).Append(".</b> ")
-            .Append(Escape(figure.Caption)).Append(" <a class=\"download\" href=\"").Append(fileName).Append("\" download>SVG</a></figcaption>\n</figure>\n");
+            .Append(Escape(figure.Caption)).Append(" <a class=\"download\" href=\"").Append(fileName).Append("\" download>SVG</a>");
+        if (SvgRaster.Unavailable is null)
+        {
+            html.Append(" <a class=\"download\" href=\"").Append(Path.ChangeExtension(fileName, ".png")).Append("\" download>PNG</a>");
+        }
+
+        html.Append("</figcaption>\n</figure>\n");
     }
 
     /// <summary>The folder beside report.html that holds the figures as files.</summary>

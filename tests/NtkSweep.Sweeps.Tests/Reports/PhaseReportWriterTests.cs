@@ -173,7 +173,7 @@ public sealed class PhaseReportWriterTests : IDisposable
         var html = File.ReadAllText(files.Html);
         var figures = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(files.Html)!, "figures"), "figure-*.svg").Order(StringComparer.Ordinal).ToArray();
         Assert.True(figures.Length >= 3, $"{figures.Length} figure files");
-        Assert.Equal(figures.Length, html.Split("class=\"download\"").Length - 1);
+        Assert.Equal(figures.Length, html.Split("\" download>SVG</a>").Length - 1);
         foreach (var figure in figures)
         {
             Assert.Contains($"href=\"figures/{Path.GetFileName(figure)}\"", html, StringComparison.Ordinal);
@@ -232,7 +232,39 @@ public sealed class PhaseReportWriterTests : IDisposable
         Assert.Contains("RD_w against width, every seed.", drill, StringComparison.Ordinal);
         Assert.Equal(done.Runs.Count, drill[drill.IndexOf("<h2>Runs</h2>", StringComparison.Ordinal)..].Split("<tr><td>").Length - 1);
         Assert.Equal(done.Widths.Count, drill[drill.IndexOf("<h2>Per width</h2>", StringComparison.Ordinal)..drill.IndexOf("<h2>Runs</h2>", StringComparison.Ordinal)].Split("<tr><td>").Length - 1);
+
+        // The student neurons at every width that has a finished run: one scatter each.
+        var widthsWithNeurons = done.Runs.Where(run => run.State == RunState.Done && run.Result is { Neurons.Count: > 0 }).Select(run => run.Spec.Width).Distinct().Count();
+        Assert.True(widthsWithNeurons >= 2, $"{widthsWithNeurons} widths with neurons");
+        var neurons = drill[drill.IndexOf("<h2>Student neurons at every width</h2>", StringComparison.Ordinal)..drill.IndexOf("<h2>Per width</h2>", StringComparison.Ordinal)];
+        Assert.Equal(widthsWithNeurons, neurons.Split("<figure>").Length - 1);
+        Assert.Contains("heaviest student neurons", neurons, StringComparison.Ordinal);
         Assert.DoesNotContain("<a href", File.ReadAllText(Path.Combine(directory, "figures", "figure-01.svg")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_figure_is_also_a_png_rendered_from_its_svg_at_twice_its_size_byte_identical_on_a_rewrite()
+    {
+        var files = Write(ReportScenarios.LuoGrid());
+        var directory = Path.GetDirectoryName(files.Html)!;
+        var html = File.ReadAllText(files.Html);
+        var svgs = Directory.GetFiles(Path.Combine(directory, "figures"), "figure-*.svg").Order(StringComparer.Ordinal).ToArray();
+        Assert.NotEmpty(svgs);
+        var first = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var svg in svgs)
+        {
+            var png = Path.ChangeExtension(svg, ".png");
+            var bytes = File.ReadAllBytes(png);
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+            var width = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4));
+            var svgWidth = double.Parse(System.Text.RegularExpressions.Regex.Match(File.ReadAllText(svg), "<svg[^>]* width=\"([0-9.]+)\"").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(width, (int)Math.Floor(svgWidth * 2), (int)Math.Ceiling(svgWidth * 2));
+            Assert.Contains($"href=\"figures/{Path.GetFileName(png)}\" download>PNG</a>", html, StringComparison.Ordinal);
+            first[png] = bytes;
+        }
+
+        PhaseReportWriter.Write(ReportScenarios.LuoGrid(), directory);
+        Assert.All(first, pair => Assert.Equal(pair.Value, File.ReadAllBytes(pair.Key)));
     }
 
     [Fact]
