@@ -1,11 +1,12 @@
-using System.Text;
+using nietras.SeparatedValues;
 using NtkSweep.Training.Runs;
 
 namespace NtkSweep.Sweeps.Reports;
 
 /// <summary>
 /// cells.csv and runs.csv: a header row, one row per cell or run, invariant culture, empty fields for missing or
-/// non-finite numbers, "\n" line ends.
+/// non-finite numbers. Written with Sep (RFC 4180 quoting of fields holding a comma, quote or line break; every column
+/// named once, which Sep enforces); the numbers are formatted here, so the text does not depend on Sep's formatting.
 /// </summary>
 internal static class ReportCsvWriter
 {
@@ -24,8 +25,7 @@ internal static class ReportCsvWriter
             "trainLoss", "testLoss", "farMass", "condensation", "linearizationGap", "decayBudget", "alignmentEnd",
             "rdWByWidth", "kernelChangeByWidth",
         ]);
-        var builder = new StringBuilder();
-        AppendRow(builder, header);
+        var rows = new List<IReadOnlyList<string>>();
         foreach (var cell in analysis.Cells)
         {
             var row = new List<string> { ReportText.Integer(cell.Index), cell.Label };
@@ -48,10 +48,10 @@ internal static class ReportCsvWriter
                 Value(largest?.LinearizationGap), Value(largest?.DecayBudget), Value(largest?.AlignmentEnd),
                 ByWidth(cell, width => width.RdW), ByWidth(cell, width => width.KernelChange),
             ]);
-            AppendRow(builder, row);
+            rows.Add(row);
         }
 
-        return builder.ToString();
+        return Write(header, rows);
     }
 
     public static string Runs(PhaseAnalysis analysis)
@@ -64,8 +64,7 @@ internal static class ReportCsvWriter
             "linearizedTestLoss", "linearizationGap", "linearizationDistance", "kernelLimitDistance", "kernelLimitTestLoss", "farMass", "condensation", "decayBudget", "finalStepSize",
             "alpha", "beta1", "beta2", "gammaOfScales", "gammaPrimeOfScales", "kernelPath", "wallSeconds",
         ]);
-        var builder = new StringBuilder();
-        AppendRow(builder, header);
+        var rows = new List<IReadOnlyList<string>>();
         foreach (var run in analysis.Runs)
         {
             var stored = run.Stored;
@@ -104,10 +103,10 @@ internal static class ReportCsvWriter
                 ]);
             }
 
-            AppendRow(builder, row);
+            rows.Add(row);
         }
 
-        return builder.ToString();
+        return Write(header, rows);
     }
 
     private static string[] Fit(SlopeFit? fit) => fit is null
@@ -123,28 +122,25 @@ internal static class ReportCsvWriter
     private static string ByWidth(PhaseCell cell, Func<WidthAggregate, MetricEstimate> metric) =>
         string.Join(';', cell.Widths.Where(width => metric(width).HasValue).Select(width => ReportText.Integer(width.Width) + ":" + ReportText.Machine(metric(width).Value)));
 
-    private static void AppendRow(StringBuilder builder, IReadOnlyList<string> fields)
+    private static string Write(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows)
     {
-        for (var index = 0; index < fields.Count; index++)
+        using var writer = Sep.New(',').Writer(options => options with { Escape = true }).ToText();
+        if (rows.Count == 0)
         {
-            if (index > 0)
+            // Sep writes the header with the first row; a report without cells still names its columns.
+            return string.Join(',', header) + "\n";
+        }
+
+        foreach (var fields in rows)
+        {
+            using var row = writer.NewRow();
+            for (var index = 0; index < header.Count; index++)
             {
-                builder.Append(',');
+                row[header[index]].Set(fields[index]);
             }
-
-            builder.Append(Escape(fields[index]));
         }
 
-        builder.Append('\n');
-    }
-
-    private static string Escape(string field)
-    {
-        if (field.IndexOfAny([',', '"', '\n', '\r']) < 0)
-        {
-            return field;
-        }
-
-        return "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        writer.Flush();
+        return writer.ToString().ReplaceLineEndings("\n");
     }
 }

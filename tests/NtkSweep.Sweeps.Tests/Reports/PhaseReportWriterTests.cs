@@ -1,3 +1,4 @@
+using nietras.SeparatedValues;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NtkSweep.Sweeps.Reports;
@@ -143,6 +144,22 @@ public sealed class PhaseReportWriterTests : IDisposable
         var columns = runLines[0].Split(',').Length;
         Assert.All(runLines.Where(line => !line.Contains('"', StringComparison.Ordinal)), line => Assert.Equal(columns, line.Split(',').Length));
         Assert.Contains(runLines, line => line.Contains(",failed,", StringComparison.Ordinal) && line.Contains("out of memory", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Csv_quotes_an_error_holding_commas_quotes_and_a_line_break_and_reads_back_to_the_same_text()
+    {
+        const string Error = "boom, said \"the kernel\"\nat step 3";
+        var input = ReportScenarios.LuoGrid();
+        var failed = input.Runs.First(run => run.State == RunState.Failed);
+        input = input with { Runs = [.. input.Runs.Select(run => run == failed ? run with { Error = Error } : run)] };
+        var files = Write(input, "quoted");
+
+        using var reader = Sep.Reader(options => options with { Unescape = true }).FromFile(files.RunsCsv);
+        var errors = reader.Enumerate(row => (Key: row["key"].ToString(), Error: row["error"].ToString())).ToDictionary(pair => pair.Key, pair => pair.Error, StringComparer.Ordinal);
+        Assert.Equal(input.Runs.Count, errors.Count);
+        Assert.Equal(Error, errors[failed.Key]);
+        Assert.Contains("\"boom, said \"\"the kernel\"\"\nat step 3\"", File.ReadAllText(files.RunsCsv), StringComparison.Ordinal);
     }
 
     [Fact]
