@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using NtkSweep.Grains;
 using NtkSweep.Redis;
 using NtkSweep.Redis.Connection;
@@ -93,9 +94,24 @@ public static class ClusterComposition
 
     private static void AddResultStore(IServiceCollection services, RedisOptions redis)
     {
+        // The options the host runs with, checked once more as it starts (the CLI checked them before building it).
+        services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+        services.AddOptions<RedisOptions>().Configure(options => Copy(redis, options)).ValidateOnStart();
         services.AddSingleton<IConnectionMultiplexer>(_ => RedisConnector.Connect(redis));
         services.AddSingleton<IResultStore>(provider =>
             new RedisResultStore(provider.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), new RedisKeys(redis.KeyPrefix), redis.Describe()));
+    }
+
+    private static void Copy(RedisOptions from, RedisOptions to)
+    {
+        to.Connection = from.Connection;
+        to.Password = from.Password;
+        to.User = from.User;
+        to.Tls = from.Tls;
+        to.TlsHost = from.TlsHost;
+        to.TlsCaFile = from.TlsCaFile;
+        to.KeyPrefix = from.KeyPrefix;
+        to.ConnectTimeoutSeconds = from.ConnectTimeoutSeconds;
     }
 
     private static void Identify(ClusterOptions cluster, RedisOptions redis)

@@ -50,4 +50,15 @@ public sealed class RedisOptionsTests
         Assert.Contains(problems, problem => problem.Contains("key prefix", StringComparison.Ordinal));
         Assert.Throws<RedisSetupException>(options.EnsureValid);
     }
+
+    [Fact]
+    public void A_silo_host_with_unusable_settings_fails_on_start_naming_them_before_it_joins_anything()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        var options = new RedisOptions { Connection = "127.0.0.1:1", KeyPrefix = "has space" };
+        NtkSweep.Hosting.ClusterComposition.AddNtkSweepClusterSilo(builder, options, new NtkSweep.Hosting.SiloNetworkOptions(), _ => { });
+        using var host = builder.Build();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync().GetAwaiter().GetResult());
+        Assert.Contains("key prefix", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -55,54 +55,8 @@ public sealed class RedisOptions
     public static IConfiguration EnvironmentConfiguration() =>
         new ConfigurationBuilder().AddEnvironmentVariables(EnvironmentPrefix).Build();
 
-    /// <summary>Every problem with the options, each naming the setting; empty when they are usable.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Connection))
-        {
-            problems.Add("no Redis connection given (use --redis HOST:PORT or set NTKSWEEP_REDIS)");
-        }
-        else
-        {
-            try
-            {
-                if (ConfigurationOptions.Parse(Connection).EndPoints.Count == 0)
-                {
-                    problems.Add($"the Redis connection '{Connection}' names no endpoint");
-                }
-            }
-            catch (ArgumentException error)
-            {
-                problems.Add($"the Redis connection '{Connection}' is malformed: {error.Message}");
-            }
-        }
-
-        if (!string.IsNullOrEmpty(TlsCaFile) && !File.Exists(TlsCaFile))
-        {
-            problems.Add($"the TLS CA file '{TlsCaFile}' does not exist");
-        }
-
-        if (!string.IsNullOrEmpty(User) && string.IsNullOrEmpty(Password))
-        {
-            problems.Add("a Redis user needs a password (NTKSWEEP_REDIS__PASSWORD or --redis-password)");
-        }
-
-        if (string.IsNullOrEmpty(KeyPrefix) || KeyPrefix.Any(char.IsWhiteSpace))
-        {
-            problems.Add("the key prefix must be non-empty and contain no whitespace");
-        }
-
-
-
-
-        if (!double.IsFinite(ConnectTimeoutSeconds) || ConnectTimeoutSeconds <= 0)
-        {
-            problems.Add("the connect timeout must be positive");
-        }
-
-        return problems;
-    }
+    /// <summary>Every problem with the options, each naming the setting; empty when they are usable (<see cref="RedisOptionsValidator"/>).</summary>
+    public IReadOnlyList<string> Validate() => RedisOptionsValidator.Problems(this);
 
     /// <summary>Throws <see cref="RedisSetupException"/> listing every problem when the options are unusable.</summary>
     public void EnsureValid()
