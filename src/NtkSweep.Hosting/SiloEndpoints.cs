@@ -61,16 +61,7 @@ public static partial class SiloEndpoints
         app.MapGet(ClusterLoadPath, async () =>
         {
             var load = await ClusterLoad.ReadAsync(grains);
-            return Results.Json(new Dictionary<string, object>
-            {
-                [ClusterLoad.ScaleField] = load.OutstandingRuns,
-                ["pendingRuns"] = load.PendingRuns,
-                ["runningRuns"] = load.RunningRuns,
-                ["silos"] = load.Cluster.Silos.Count,
-                ["slots"] = load.Slots,
-                ["busySlots"] = load.BusySlots,
-                ["activeSweeps"] = load.Cluster.ActiveSweeps,
-            });
+            return Results.Text(SweepStatusJson.WriteLoad(load), "application/json");
         });
         ClusterMetrics.Register(grains);
         app.MapMetrics(MetricsPath);
