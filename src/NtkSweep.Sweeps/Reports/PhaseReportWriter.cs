@@ -53,18 +53,21 @@ public static partial class PhaseReportWriter
             File.Delete(stale);
         }
 
-        var withPng = SvgRaster.Unavailable is null;
-        foreach (var figure in rendered.Figures)
-        {
+        var standalone = rendered.Figures.Select(figure => (
+            Path: Path.Combine(outputDirectory, figure.RelativePath),
             // A standalone file needs the XML prolog a browser or a paper's toolchain expects of an .svg, and loses the
             // map's links to the cell pages, which are relative to report.html.
-            var svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + CellLinks().Replace(figure.Svg, string.Empty).Replace("</a>\n", string.Empty, StringComparison.Ordinal) + "\n";
-            var path = Path.Combine(outputDirectory, figure.RelativePath);
+            Svg: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + CellLinks().Replace(figure.Svg, string.Empty).Replace("</a>\n", string.Empty, StringComparison.Ordinal) + "\n"))
+            .ToArray();
+        foreach (var (path, svg) in standalone)
+        {
             WriteAtomically(path, svg);
-            if (withPng)
-            {
-                WriteAtomically(Path.ChangeExtension(path, ".png"), SvgRaster.RenderPng(svg));
-            }
+        }
+
+        if (ReportHtmlWriter.PngDownloads(analysis))
+        {
+            // Each PNG depends on its SVG alone, so they render side by side.
+            Parallel.ForEach(standalone, figure => WriteAtomically(Path.ChangeExtension(figure.Path, ".png"), SvgRaster.RenderPng(figure.Svg)));
         }
 
         var cells = Path.Combine(outputDirectory, ReportCellPages.Directory);

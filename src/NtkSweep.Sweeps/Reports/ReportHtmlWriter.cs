@@ -62,10 +62,18 @@ internal static class ReportHtmlWriter
 
     public static string Write(PhaseAnalysis analysis) => Render(analysis, PaperClaims.Evaluate(analysis)).Html;
 
+    /// <summary>
+    /// Whether the figures also come as PNG: where SkiaSharp runs, and once every run has finished (a partial report,
+    /// rewritten while its sweep runs, is not one to take figures from, and rasterizing costs about a second a report).
+    /// </summary>
+    public static bool PngDownloads(PhaseAnalysis analysis) =>
+        SvgRaster.Unavailable is null && analysis.Counts.Pending + analysis.Counts.Running == 0;
+
     /// <summary>report.html, and each of its figures as a standalone SVG file for papers and slides.</summary>
     public static RenderedReport Render(PhaseAnalysis analysis, PaperClaimReport? claims)
     {
         var standalone = new List<StandaloneFigure>();
+        var withPng = PngDownloads(analysis);
         var figures = new ReportFigures(analysis);
         var html = new StringBuilder(64 * 1024);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -121,7 +129,7 @@ internal static class ReportHtmlWriter
 
         foreach (var figure in maps)
         {
-            AppendFigure(html, figure, ++figureNumber, standalone);
+            AppendFigure(html, figure, ++figureNumber, standalone, withPng);
         }
 
         html.Append("<h2>2. Width scaling</h2>\n");
@@ -133,7 +141,7 @@ internal static class ReportHtmlWriter
 
         foreach (var figure in scaling)
         {
-            AppendFigure(html, figure, ++figureNumber, standalone);
+            AppendFigure(html, figure, ++figureNumber, standalone, withPng);
         }
 
         html.Append("<h2>3. Crossover</h2>\n");
@@ -144,10 +152,10 @@ internal static class ReportHtmlWriter
         }
         else
         {
-            AppendFigure(html, crossover, ++figureNumber, standalone);
+            AppendFigure(html, crossover, ++figureNumber, standalone, withPng);
             if (figures.KernelLimitCrossover() is { } limitCrossover)
             {
-                AppendFigure(html, limitCrossover, ++figureNumber, standalone);
+                AppendFigure(html, limitCrossover, ++figureNumber, standalone, withPng);
             }
         }
 
@@ -160,7 +168,7 @@ internal static class ReportHtmlWriter
 
         foreach (var figure in neurons)
         {
-            AppendFigure(html, figure, ++figureNumber, standalone);
+            AppendFigure(html, figure, ++figureNumber, standalone, withPng);
         }
 
         html.Append("<h2>5. Loss curves</h2>\n");
@@ -171,7 +179,7 @@ internal static class ReportHtmlWriter
         }
         else
         {
-            AppendFigure(html, losses, ++figureNumber, standalone);
+            AppendFigure(html, losses, ++figureNumber, standalone, withPng);
         }
 
         html.Append("<h2>6. Tables</h2>\n");
@@ -184,14 +192,14 @@ internal static class ReportHtmlWriter
 
     internal static string Escape(string text) => SvgCanvas.Escape(text);
 
-    private static void AppendFigure(StringBuilder html, ReportFigure figure, int number, List<StandaloneFigure> standalone)
+    private static void AppendFigure(StringBuilder html, ReportFigure figure, int number, List<StandaloneFigure> standalone, bool withPng)
     {
         var fileName = $"{FiguresDirectory}/figure-{number.ToString("00", CultureInfo.InvariantCulture)}.svg";
         standalone.Add(new StandaloneFigure(fileName, figure.Svg));
         html.Append("<figure id=\"figure-").Append(ReportText.Integer(number)).Append("\">\n").Append(figure.Svg).Append('\n');
         html.Append("<figcaption><b>Figure ").Append(ReportText.Integer(number)).Append(". ").Append(Escape(figure.Heading)).Append(".</b> ")
             .Append(Escape(figure.Caption)).Append(" <a class=\"download\" href=\"").Append(fileName).Append("\" download>SVG</a>");
-        if (SvgRaster.Unavailable is null)
+        if (withPng)
         {
             html.Append(" <a class=\"download\" href=\"").Append(Path.ChangeExtension(fileName, ".png")).Append("\" download>PNG</a>");
         }

@@ -172,6 +172,10 @@ public sealed class PhaseReportWriterTests : IDisposable
         var html = File.ReadAllText(files.Html);
         Assert.Contains($"Partial report: {input.Runs.Count - pending} of {input.Runs.Count} runs finished.", html, StringComparison.Ordinal);
         Assert.Contains("<meta http-equiv=\"refresh\"", html, StringComparison.Ordinal);
+
+        // Figures to take away come with the finished report: a partial one has SVGs only.
+        Assert.DoesNotContain("download>PNG</a>", html, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(files.Html)!, "figures"), "*.png"));
         var pendingCells = files.Analysis.Cells.Where(cell => cell.Counts.Pending > 0).ToArray();
         Assert.NotEmpty(pendingCells);
         Assert.All(pendingCells, cell => Assert.Equal(CellRegime.Pending, cell.Regime));

@@ -34,7 +34,11 @@ internal static class SvgRaster
         surface.Canvas.Scale(Scale);
         surface.Canvas.DrawPicture(picture);
         using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        using var pixels = image.PeekPixels();
+
+        // One filter and zlib level 3: a third of the default encoder's time (which was 70% of a report's PNG cost) for
+        // files about 10% larger.
+        using var png = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, 3)) ?? throw new InvalidOperationException("the PNG encoder failed");
         return png.ToArray();
     }
 
