@@ -122,6 +122,48 @@ public sealed class ReportBrowserTests : IDisposable
             Assert.True(overflow.GetArrayLength() == 0, $"text outside its chart: {overflow}");
         }
 
+        // A finished report's PNG downloads are images the browser decodes, as wide as twice their SVG.
+        var pngs = await page.EvaluateAsync<JsonElement>(
+            """
+            async () => {
+              const links = [...document.querySelectorAll('a.download[href$=".png"]')].map(a => a.getAttribute('href'));
+              const sizes = [];
+              for (const href of links) {
+                const image = new Image();
+                image.src = href;
+                try { await image.decode(); sizes.push(image.naturalWidth); } catch { sizes.push(0); }
+              }
+              return sizes;
+            }
+            """);
+        if (files.Analysis.Counts.Pending + files.Analysis.Counts.Running > 0)
+        {
+            Assert.Equal(0, pngs.GetArrayLength());
+        }
+        else
+        {
+            Assert.Equal(CountOccurrences(File.ReadAllText(files.Html), "download>SVG</a>"), pngs.GetArrayLength());
+            Assert.All(pngs.EnumerateArray(), width => Assert.True(width.GetInt32() > 400, $"a PNG of width {width.GetInt32()}"));
+        }
+
+        // The cell page the first tile links to opens and draws its charts, the student neurons at every width among them.
+        var cellPage = await browser.NewPageAsync();
+        cellPage.PageError += (_, message) => errors.Add(message);
+        await cellPage.GotoAsync(new Uri(Path.Combine(root, target!)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var neuronCharts = await cellPage.QuerySelectorAllAsync(".neurons figure svg");
+        if (files.Analysis.Counts.Pending == 0)
+        {
+            Assert.NotEmpty(neuronCharts);
+        }
+
+        foreach (var chart in neuronCharts)
+        {
+            var box = await chart.BoundingBoxAsync();
+            Assert.NotNull(box);
+            Assert.True(box.Width > 200 && box.Height > 150, $"neuron chart of {box.Width}×{box.Height} px");
+            Assert.True(await chart.EvaluateAsync<int>("svg => svg.querySelectorAll('circle').length") > 0);
+        }
+
         Assert.Empty(errors);
         Assert.Empty(externalRequests);
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", $"report-screenshot-{scenario}.png");
