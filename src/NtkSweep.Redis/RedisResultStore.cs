@@ -110,7 +110,7 @@ public sealed class RedisResultStore : IResultStore
 
     public void SaveSweepManifest(SweepManifest manifest)
     {
-        var json = JsonSerializer.Serialize(new ManifestRecord(manifest.Name, manifest.SourceText, manifest.Keys.ToArray()), ManifestOptions);
+        var json = SweepManifestJson.Write(manifest, indented: false);
         database.StringSet(keys.Manifest(manifest.Name), json);
         database.SetAdd(keys.Sweeps, manifest.Name);
     }
@@ -162,8 +162,7 @@ public sealed class RedisResultStore : IResultStore
 
         try
         {
-            var record = JsonSerializer.Deserialize<ManifestRecord>(text, ManifestOptions);
-            return record is null ? null : new SweepManifest(record.Name, record.SourceText, record.Keys);
+            return SweepManifestJson.Parse(text);
         }
         catch (JsonException error)
         {
@@ -192,7 +191,4 @@ public sealed class RedisResultStore : IResultStore
         }
     }
 
-    private static readonly JsonSerializerOptions ManifestOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    private sealed record ManifestRecord(string Name, string SourceText, string[] Keys);
 }

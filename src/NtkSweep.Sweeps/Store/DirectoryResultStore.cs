@@ -112,7 +112,7 @@ public sealed class DirectoryResultStore : IResultStore
 
     public void SaveSweepManifest(SweepManifest manifest)
     {
-        var json = JsonSerializer.Serialize(new ManifestFile(manifest.Name, manifest.SourceText, manifest.Keys.ToArray()), ManifestOptions);
+        var json = SweepManifestJson.Write(manifest, indented: true);
         _ = WriteAtomically(Path.Combine(sweepsDirectory, manifest.Name + ".json"), json);
     }
 
@@ -123,10 +123,9 @@ public sealed class DirectoryResultStore : IResultStore
         {
             try
             {
-                var parsed = JsonSerializer.Deserialize<ManifestFile>(File.ReadAllText(file), ManifestOptions);
-                if (parsed is not null)
+                if (SweepManifestJson.Parse(File.ReadAllText(file)) is { } parsed)
                 {
-                    manifests.Add(new SweepManifest(parsed.Name, parsed.SourceText, parsed.Keys));
+                    manifests.Add(parsed);
                 }
             }
             catch (JsonException error)
@@ -147,8 +146,6 @@ public sealed class DirectoryResultStore : IResultStore
 
         File.Delete(Path.Combine(sweepsDirectory, name + ".json"));
     }
-
-    private static readonly JsonSerializerOptions ManifestOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     private void Write(StoredRun run) => _ = WriteAtomically(RecordPath(run.Key), StoredRunJson.Write(run));
 
@@ -204,6 +201,4 @@ public sealed class DirectoryResultStore : IResultStore
             // Another process moved or replaced it first; either way the bad record is gone from its place.
         }
     }
-
-    private sealed record ManifestFile(string Name, string SourceText, string[] Keys);
 }
