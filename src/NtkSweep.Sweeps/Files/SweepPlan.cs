@@ -97,6 +97,9 @@ public static class SweepPlan
     public static string ToJson(SweepDefinition sweep, int? cores = null, double gflopsPerCore = RunCost.DefaultGflopsPerCore)
     {
         var plan = Summarize(sweep, cores, gflopsPerCore);
+
+        // Written by hand: axis values are YAML scalars of mixed types (numbers, strings, booleans) that keep the
+        // sweep file's spelling, which a generated contract over object values would not.
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {

@@ -9,7 +9,9 @@ namespace NtkSweep.Sweeps.Reports;
 /// <summary>
 /// report.json: the analysis (cells with aggregated metrics, seed CIs, slopes and regimes) and every run with its
 /// canonical spec and its metrics exactly as <see cref="RunResultJson.Write(Utf8JsonWriter, RunResult)"/> writes them.
-/// Non-finite numbers are null.
+/// Non-finite numbers are null. Written with <see cref="Utf8JsonWriter"/> rather than a generated contract because it
+/// embeds each run's stored record through <see cref="RunResultJson"/>'s writer, so report.json and the stores can
+/// never disagree on a run's numbers.
 /// </summary>
 internal static class ReportJsonWriter
 {

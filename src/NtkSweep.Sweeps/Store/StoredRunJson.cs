@@ -9,6 +9,7 @@ namespace NtkSweep.Sweeps.Store;
 /// <summary>
 /// The record a store keeps for a run: {"key", "state", "error", "spec", "result"}, the result exactly as
 /// `ntksweep train --json` prints it. Reading checks that the record is whole and that its key matches its spec.
+/// Hand-written for the reasons <see cref="RunResultJson"/> gives: it wraps that format and validates while it reads.
 /// </summary>
 public static class StoredRunJson
 {

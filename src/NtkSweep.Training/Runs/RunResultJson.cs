@@ -10,6 +10,10 @@ namespace NtkSweep.Training.Runs;
 /// <summary>
 /// The JSON form of a result, as `ntksweep train --json` prints it and result stores keep it. Non-finite numbers are
 /// written as null. Field order is fixed, so two identical runs give identical text apart from the timing fields.
+/// Hand-written rather than source-generated on purpose: this is the stored format of every result in every store,
+/// and the reader accepts records from before later fields existed (absent kernel-limit figures, older metrics) and
+/// the writer's text is what stores and reports compare byte for byte; a generated contract would make each such field
+/// a compatibility decision hidden in attributes. The live documents (status, load, manifests) are source-generated.
 /// </summary>
 public static class RunResultJson
 {

@@ -46,6 +46,7 @@ internal static class ClaimWriters
         html.Append("</section>\n");
     }
 
+    /// <summary>The "claims" object, written into report.json's own writer (see ReportJsonWriter for why it is hand-written).</summary>
     public static void WriteJson(Utf8JsonWriter writer, PaperClaimReport? report)
     {
         writer.WritePropertyName("claims");
