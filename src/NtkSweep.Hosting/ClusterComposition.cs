@@ -102,16 +102,13 @@ public static class ClusterComposition
             new RedisResultStore(provider.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), new RedisKeys(redis.KeyPrefix), redis.Describe()));
     }
 
+    /// <summary>Every settable property, so that an option added to <see cref="RedisOptions"/> is validated too.</summary>
     private static void Copy(RedisOptions from, RedisOptions to)
     {
-        to.Connection = from.Connection;
-        to.Password = from.Password;
-        to.User = from.User;
-        to.Tls = from.Tls;
-        to.TlsHost = from.TlsHost;
-        to.TlsCaFile = from.TlsCaFile;
-        to.KeyPrefix = from.KeyPrefix;
-        to.ConnectTimeoutSeconds = from.ConnectTimeoutSeconds;
+        foreach (var property in typeof(RedisOptions).GetProperties().Where(property => property.CanRead && property.CanWrite))
+        {
+            property.SetValue(to, property.GetValue(from));
+        }
     }
 
     private static void Identify(ClusterOptions cluster, RedisOptions redis)

@@ -32,9 +32,36 @@ public static class ClusterMetrics
 
     private static HashSet<string> published = new(StringComparer.Ordinal);
 
-    /// <summary>Refreshes the cluster gauges from the grains before every scrape of this process' default registry.</summary>
-    public static void Register(IGrainFactory grains) =>
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellationToken => Publish(await ClusterLoad.ReadAsync(grains).WaitAsync(cancellationToken)));
+    private static readonly Counter ReadFailures = Metrics.CreateCounter("ntksweep_cluster_metrics_read_failures_total", "Scrapes whose cluster figures could not be read from the grains (the last values were kept).");
+
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
+
+    private static int registered;
+
+    /// <summary>
+    /// Refreshes the cluster gauges from the grains before every scrape of this process' default registry (registered
+    /// once per process). A failed or slow read (a sweep grain moving after its silo died, Redis away) keeps the last
+    /// values and counts the failure, so the silo's own and Orleans' metrics are served exactly when they matter.
+    /// </summary>
+    public static void Register(IGrainFactory grains)
+    {
+        if (Interlocked.Exchange(ref registered, 1) == 1)
+        {
+            return;
+        }
+
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellationToken =>
+        {
+            try
+            {
+                Publish(await ClusterLoad.ReadAsync(grains).WaitAsync(ReadTimeout, cancellationToken));
+            }
+            catch (Exception error) when (error is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+            {
+                ReadFailures.Inc();
+            }
+        });
+    }
 
     private static void Publish(ClusterLoad load)
     {

@@ -104,4 +104,27 @@ public sealed class OperationsTests(RedisServer server) : IClassFixture<RedisSer
         Assert.Equal(2, deployment.Cli("status", "alone").ExitCode);
         Assert.True(deployment.Status("sharing")["finished"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public void Deleting_a_cancelled_sweep_clears_the_checkpoints_of_its_interrupted_runs()
+    {
+        using var deployment = new Deployment(server);
+        deployment.StartSilo(slots: 2);
+        var sweep = deployment.WriteSweep("stopped", "name: stopped\nfixed: {data: luo1d, antisymmetric: true, maxSteps: 20000000, lossTolerance: 0}\naxes:\n  width: [16, 32, 48]\n");
+        Assert.Equal(0, deployment.Cli("submit", sweep).ExitCode);
+        var redis = deployment.Connection.GetServer(server.Endpoint);
+        var checkpoints = deployment.Prefix + "grain:run/*";
+        Deployment.WaitUntil(() => redis.Keys(pattern: checkpoints).Count() >= 2, TimeSpan.FromSeconds(60), "two runs to checkpoint");
+
+        // Cancelled, the two runs stop as interrupted (their attempts taken back) and keep their checkpoints.
+        Assert.Equal(0, deployment.Cli("cancel", "stopped").ExitCode);
+        Deployment.WaitUntil(() => deployment.Status("stopped")["running"]!.GetValue<int>() == 0, TimeSpan.FromSeconds(30), "the runs to stop");
+        Assert.True(redis.Keys(pattern: checkpoints).Count() >= 2);
+
+        var deleted = deployment.Cli("delete", "stopped", "--force");
+        Assert.True(deleted.ExitCode == 0, deleted.Stderr);
+        Assert.Equal("deleted stopped: 3 runs removed from " + server.Endpoint + ", 0 kept (other sweeps list them)", deleted.Stdout.Trim());
+        Assert.Empty(redis.Keys(pattern: checkpoints));
+        Assert.DoesNotContain(redis.Keys(pattern: deployment.Prefix + "*"), key => key.ToString().Contains("stopped", StringComparison.Ordinal));
+    }
 }

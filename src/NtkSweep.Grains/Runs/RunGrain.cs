@@ -34,11 +34,17 @@ public sealed partial class RunGrain(
 {
     private readonly HashSet<string> subscribers = new(StringComparer.Ordinal);
     private CancellationTokenSource? training;
+    private bool forgetting;
 
     private string SiloName => silo.SiloAddress.ToParsableString();
 
     public async Task<RunOutcome> Execute(RunOrder order)
     {
+        if (forgetting)
+        {
+            return new RunOutcome(order.Key, RunOutcomeKind.Interrupted, 0, "its sweep was deleted", SiloName);
+        }
+
         if (training is not null)
         {
             subscribers.Add(order.Sweep);
@@ -77,10 +83,12 @@ public sealed partial class RunGrain(
             return false;
         }
 
+        // Execute interleaves: while the state is being cleared, an order that arrives is turned away, not trained.
+        forgetting = true;
         state.State = new RunGrainState();
-        await TryClearAsync(this.GetPrimaryKeyString());
+        var cleared = await TryClearAsync(this.GetPrimaryKeyString());
         DeactivateOnIdle();
-        return true;
+        return cleared;
     }
 
     public Task Stop()
@@ -205,15 +213,17 @@ public sealed partial class RunGrain(
         }
     }
 
-    private async Task TryClearAsync(string key)
+    private async Task<bool> TryClearAsync(string key)
     {
         try
         {
             await state.ClearStateAsync();
+            return true;
         }
         catch (Orleans.Storage.InconsistentStateException)
         {
             LogSuperseded(key);
+            return false;
         }
     }
 

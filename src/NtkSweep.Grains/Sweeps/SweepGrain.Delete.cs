@@ -3,7 +3,11 @@ using NtkSweep.Sweeps.Runs;
 
 namespace NtkSweep.Grains.Sweeps;
 
-/// <summary>Deleting an ended sweep: what it alone owns goes, what it shares with other sweeps stays.</summary>
+/// <summary>
+/// Deleting an ended sweep: what it alone owns goes, what it shares with other sweeps stays. The decision is made and
+/// persisted first (<see cref="SweepGrainState.Deleting"/>), then the pieces go; every step can be repeated, so a delete
+/// cut short (a silo dying, Redis gone) finishes on the next activation instead of resurrecting the sweep.
+/// </summary>
 public sealed partial class SweepGrain
 {
     public async Task<SweepDeletion> Delete()
@@ -13,13 +17,26 @@ public sealed partial class SweepGrain
             return new SweepDeletion(Existed: false, 0, 0, null);
         }
 
-        var status = BuildStatus();
-        if (status.Counts.Running > 0 || status.Refining || (!state.State.Cancelled && status.Counts.Pending > 0))
+        if (!state.State.Deleting)
         {
-            return new SweepDeletion(Existed: true, 0, 0,
-                $"sweep '{Name}' has {status.Counts.Pending} runs pending and {status.Counts.Running} running: cancel it (`ntksweep cancel {Name}`) and wait until none runs");
+            var status = BuildStatus();
+            if (status.Counts.Running > 0 || status.Refining || (!state.State.Cancelled && status.Counts.Pending > 0))
+            {
+                return new SweepDeletion(Existed: true, 0, 0,
+                    $"sweep '{Name}' has {status.Counts.Pending} runs pending and {status.Counts.Running} running: cancel it (`ntksweep cancel {Name}`) and wait until none runs");
+            }
+
+            state.State.Deleting = true;
+            await WriteStateAsync();
         }
 
+        return await CompleteDeletionAsync();
+    }
+
+    private async Task<SweepDeletion> CompleteDeletionAsync()
+    {
+        timer?.Dispose();
+        timer = null;
         var others = (await Task.Run(() => store.ReadSweepManifests()))
             .Where(manifest => !string.Equals(manifest.Name, Name, StringComparison.Ordinal))
             .SelectMany(manifest => manifest.Keys)
@@ -27,18 +44,17 @@ public sealed partial class SweepGrain
         var keys = grid.Select(entry => entry.Key).ToArray();
         var removable = keys.Where(key => !others.Contains(key)).ToArray();
 
-        // Only runs that started and did not finish can hold a checkpoint: a finished run clears its own state.
-        foreach (var key in removable.Where(key => state.State.Runs.TryGetValue(key, out var record) && record.Attempts > 0 && record.State is not (RunState.Done or RunState.Diverged)))
+        // Every run handed out and not finished may hold a checkpoint (a finished run clears its own). A run that is
+        // training can only be under another sweep's order, and such runs are shared, hence not removable.
+        foreach (var key in removable.Where(key => state.State.Runs.TryGetValue(key, out var record) && (record.Started || record.Attempts > 0) && record.State is not (RunState.Done or RunState.Diverged)))
         {
             if (!await GrainFactory.GetGrain<IRunGrain>(key).Forget())
             {
-                return new SweepDeletion(Existed: true, 0, 0, $"run {key} of sweep '{Name}' is still training (under another sweep's order); try again when it ends");
+                LogCheckpointKept(Name, key);
             }
         }
 
         await Task.Run(() => store.DeleteSweep(Name, removable));
-        timer?.Dispose();
-        timer = null;
         if (await this.GetReminder(KeepAliveReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -47,6 +63,7 @@ public sealed partial class SweepGrain
         await GrainFactory.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.ClusterKey).Forget(Name);
         registeredActive = false;
         await state.ClearStateAsync();
+
         // Without a source text the activation reports "no such sweep" until it deactivates, right after this call.
         state.State = new SweepGrainState();
         dirty = false;
@@ -57,4 +74,7 @@ public sealed partial class SweepGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep} deleted: {Removed} runs removed, {Shared} kept for other sweeps")]
     private partial void LogDeleted(string sweep, int removed, int shared);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: run {RunId} was training while its sweep was deleted; its checkpoint stays")]
+    private partial void LogCheckpointKept(string sweep, string runId);
 }

@@ -46,6 +46,7 @@ public sealed partial class SweepGrain
                 record.Attempts++;
                 record.Silo = request.Silo;
                 record.Slot = request.Slot;
+                record.Started = true;
                 runningSince[key] = DateTime.UtcNow;
                 keys.Add(key);
                 orders.Add(new RunOrder(key, entry.SpecJson, Name, record.Attempts));
@@ -256,6 +257,7 @@ public sealed partial class SweepGrain
         catch (Orleans.Storage.InconsistentStateException)
         {
             LogSuperseded(Name);
+            superseded = true;
             DeactivateOnIdle();
             throw;
         }

@@ -40,6 +40,7 @@ public sealed partial class SweepGrain(
     private bool dirty;
     private long lastWrite;
     private bool registeredActive;
+    private bool superseded;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -48,6 +49,13 @@ public sealed partial class SweepGrain(
         if (state.State.SourceText is not null)
         {
             Load(SweepFileParser.Parse(state.State.SourceText, state.State.FileName ?? Name));
+            if (state.State.Deleting)
+            {
+                // A delete was cut short: finish it rather than resume the sweep.
+                await CompleteDeletionAsync();
+                return;
+            }
+
             await ReconcileWithStoreAsync(onlyRunning: false);
             await ExtendRefinementAsync();
             await AfterChangeAsync(writeNow: false);
@@ -60,21 +68,31 @@ public sealed partial class SweepGrain(
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (dirty && state.State.SourceText is not null)
+        if (dirty && !superseded && state.State.SourceText is not null)
         {
             try
             {
                 await WriteStateAsync();
             }
-            catch (Orleans.Storage.InconsistentStateException)
+            catch (Exception error) when (error is not OutOfMemoryException)
             {
-                // Logged by WriteStateAsync; the newer activation's state stands.
+                // A newer activation's state stands (an ETag conflict, logged where it was found), or storage is gone
+                // as the silo leaves: the next activation re-reads the store, so at most the last second is re-counted.
+                if (error is not Orleans.Storage.InconsistentStateException)
+                {
+                    LogDeactivationWriteFailed(error, Name);
+                }
             }
         }
     }
 
     public async Task<SweepStatus> Submit(SweepSubmission submission)
     {
+        if (state.State.Deleting)
+        {
+            throw new InvalidOperationException($"sweep '{Name}' is being deleted; submit it again once `ntksweep delete {Name}` has finished");
+        }
+
         var definition = SweepFileParser.Parse(submission.SourceText, submission.FileName);
         if (!string.Equals(definition.Name, Name, StringComparison.Ordinal))
         {
@@ -314,6 +332,9 @@ public sealed partial class SweepGrain(
             Refining: refinementDue || extendingRefinement,
             Refines: refinement is not null);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {Sweep}: its last changes were not written as it deactivated")]
+    private partial void LogDeactivationWriteFailed(Exception exception, string sweep);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: {Runs} runs, {Reused} already stored, {Retried} failed runs retried")]
     private partial void LogSubmitted(string sweep, int runs, int reused, int retried);

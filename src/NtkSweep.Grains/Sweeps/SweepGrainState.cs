@@ -29,6 +29,10 @@ public sealed class SweepGrainState
 
     [Id(5)]
     public Dictionary<string, SweepRunRecord> Runs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Set once a delete has begun: an activation that finds it finishes the delete instead of resuming the sweep.</summary>
+    [Id(6)]
+    public bool Deleting { get; set; }
 }
 
 [GenerateSerializer]
@@ -46,6 +50,10 @@ public sealed class SweepRunRecord
     /// <summary>The silo that trains it, while <see cref="State"/> is running.</summary>
     [Id(3)]
     public string? Silo { get; set; }
+
+    /// <summary>Handed out at least once, so its run grain may hold a checkpoint (attempts are taken back; this is not).</summary>
+    [Id(5)]
+    public bool Started { get; set; }
 
     /// <summary>The slot of <see cref="Silo"/> it was handed to; null while another sweep's order trains it.</summary>
     [Id(4)]

@@ -47,7 +47,10 @@ public static partial class PhaseReportWriter
         var rendered = ReportHtmlWriter.Render(analysis, claims);
         var figures = Path.Combine(outputDirectory, ReportHtmlWriter.FiguresDirectory);
         Directory.CreateDirectory(figures);
-        var current = rendered.Figures.SelectMany(figure => new[] { figure.RelativePath, Path.ChangeExtension(figure.RelativePath, ".png") }).Select(path => Path.Combine(outputDirectory, path));
+        var withPng = ReportHtmlWriter.PngDownloads(analysis);
+        var current = rendered.Figures
+            .SelectMany(figure => withPng ? new[] { figure.RelativePath, Path.ChangeExtension(figure.RelativePath, ".png") } : [figure.RelativePath])
+            .Select(path => Path.Combine(outputDirectory, path));
         foreach (var stale in Directory.EnumerateFiles(figures, "figure-*.*").Where(path => path.EndsWith(".svg", StringComparison.Ordinal) || path.EndsWith(".png", StringComparison.Ordinal)).Except(current).ToArray())
         {
             File.Delete(stale);
@@ -64,7 +67,7 @@ public static partial class PhaseReportWriter
             WriteAtomically(path, svg);
         }
 
-        if (ReportHtmlWriter.PngDownloads(analysis))
+        if (withPng)
         {
             // Each PNG depends on its SVG alone, so they render side by side.
             Parallel.ForEach(standalone, figure => WriteAtomically(Path.ChangeExtension(figure.Path, ".png"), SvgRaster.RenderPng(figure.Svg)));

@@ -29,7 +29,7 @@ internal static class SvgRaster
 
         var picture = svg.Picture ?? throw new InvalidOperationException("the SVG did not render");
         var info = new SKImageInfo((int)Math.Ceiling(picture.CullRect.Width * Scale), (int)Math.Ceiling(picture.CullRect.Height * Scale), SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var surface = SKSurface.Create(info);
+        using var surface = SKSurface.Create(info) ?? throw new InvalidOperationException($"SkiaSharp could not create a {info.Width}×{info.Height} surface");
         surface.Canvas.Clear(SKColors.White);
         surface.Canvas.Scale(Scale);
         surface.Canvas.DrawPicture(picture);
