@@ -98,8 +98,7 @@ public static class ClusterComposition
         services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
         services.AddOptions<RedisOptions>().Configure(options => Copy(redis, options)).ValidateOnStart();
         services.AddSingleton<IConnectionMultiplexer>(_ => RedisConnector.Connect(redis));
-        services.AddSingleton<IResultStore>(provider =>
-            new RedisResultStore(provider.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), new RedisKeys(redis.KeyPrefix), redis.Describe()));
+        services.AddSingleton<IResultStore>(provider => RedisResultStore.Open(provider.GetRequiredService<IConnectionMultiplexer>(), redis));
     }
 
     /// <summary>Every settable property, so that an option added to <see cref="RedisOptions"/> is validated too.</summary>

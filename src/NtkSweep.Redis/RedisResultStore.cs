@@ -30,6 +30,14 @@ public sealed class RedisResultStore : IResultStore
 
     public string Location { get; }
 
+    /// <summary>The store of the deployment <paramref name="options"/> name (its key prefix), on an open connection.</summary>
+    public static RedisResultStore Open(IConnectionMultiplexer connection, Connection.RedisOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        return new RedisResultStore(connection.GetDatabase(), new RedisKeys(options.KeyPrefix), options.Describe(), logger);
+    }
+
     public StoredRun? TryGet(string key) => Parse(key, database.HashGet(keys.Results, key));
 
     /// <summary>The stored runs for many keys in one round trip; keys without a (readable) record are left out.</summary>

@@ -22,7 +22,7 @@ internal static class CancelCommand
                 var grain = grains.GetGrain<ISweepGrain>(sweep);
                 if (!(await grain.GetStatus().ConfigureAwait(false)).Exists)
                 {
-                    throw new UsageException($"no sweep named '{sweep}' was submitted to {options.Describe()}");
+                    throw RedisCommandOptions.NoSuchSweep(sweep, options);
                 }
 
                 var status = await grain.Cancel().ConfigureAwait(false);

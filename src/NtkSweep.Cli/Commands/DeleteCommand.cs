@@ -28,7 +28,7 @@ internal static class DeleteCommand
             int? exported = null;
             var read = await RedisCommandOptions.RunOneShotAsync(options, multiplexer =>
             {
-                exported = new RedisResultStore(multiplexer.GetDatabase(), new RedisKeys(options.KeyPrefix), options.Describe()).ExportedRuns(sweep);
+                exported = RedisResultStore.Open(multiplexer, options).ExportedRuns(sweep);
                 return Task.FromResult(0);
             }).ConfigureAwait(false);
             if (read != 0)
@@ -42,7 +42,7 @@ internal static class DeleteCommand
                 var status = await grain.GetStatus().ConfigureAwait(false);
                 if (!status.Exists)
                 {
-                    throw new UsageException($"no sweep named '{sweep}' was submitted to {options.Describe()}");
+                    throw RedisCommandOptions.NoSuchSweep(sweep, options);
                 }
 
                 var finished = status.Counts.Done + status.Counts.Diverged;

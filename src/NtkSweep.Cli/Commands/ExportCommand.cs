@@ -29,9 +29,8 @@ internal static class ExportCommand
             var target = CommandPaths.Directory(parseResult.GetValue(output)!.FullName, "--out", create: false);
             return await RedisCommandOptions.RunOneShotAsync(options, async multiplexer =>
             {
-                var source = new RedisResultStore(multiplexer.GetDatabase(), new RedisKeys(options.KeyPrefix), options.Describe());
-                var manifest = source.ReadSweepManifest(sweep)
-                    ?? throw new UsageException($"no sweep named '{sweep}' was submitted to {options.Describe()}");
+                var source = RedisResultStore.Open(multiplexer, options);
+                var manifest = source.ReadSweepManifest(sweep) ?? throw RedisCommandOptions.NoSuchSweep(sweep, options);
                 CommandPaths.Directory(target, "--out");
                 using var storeLock = StoreLock.Acquire(target, "--out");
                 var store = new DirectoryResultStore(target);

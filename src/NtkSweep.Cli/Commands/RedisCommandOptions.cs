@@ -26,6 +26,10 @@ internal sealed class RedisCommandOptions
     private readonly Option<FileInfo> tlsCa = new("--redis-tls-ca") { Description = "PEM file of the CA that signed the Redis server's certificate (default: system trust store)." };
     private readonly Option<string> keyPrefix = new("--key-prefix") { Description = "Prefix of every key, to isolate deployments (default: ntksweep:)." };
 
+    /// <summary>The one message for a sweep name that the cluster at <paramref name="options"/> has never been given.</summary>
+    public static UsageException NoSuchSweep(string name, RedisOptions options) =>
+        new($"no sweep named '{name}' was submitted to {options.Describe()}");
+
     /// <summary>Adds the connection options.</summary>
     public void AddTo(Command command)
     {

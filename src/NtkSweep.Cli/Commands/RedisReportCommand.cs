@@ -44,10 +44,8 @@ internal static class RedisReportCommand
             using var logging = new CliLogging(null, consoleWarningsOnly: true);
             return await RedisCommandOptions.RunOneShotAsync(options, async multiplexer =>
             {
-                var database = multiplexer.GetDatabase();
-                var store = new RedisResultStore(database, new RedisKeys(options.KeyPrefix), options.Describe(), logging.CreateLogger("ntksweep.report"));
-                var manifest = store.ReadSweepManifest(name)
-                    ?? throw new UsageException($"no sweep named '{name}' was submitted to {options.Describe()}");
+                var store = RedisResultStore.Open(multiplexer, options, logging.CreateLogger("ntksweep.report"));
+                var manifest = store.ReadSweepManifest(name) ?? throw RedisCommandOptions.NoSuchSweep(name, options);
                 var (sweep, runs) = SweepReport.FromManifest(manifest, store);
                 SweepReport.Write(sweep, runs, output);
                 await Console.Out.WriteLineAsync($"report: {Path.Combine(output, "report.html")} ({runs.Count} runs)").ConfigureAwait(false);

@@ -30,7 +30,7 @@ internal static class StatusCommand
                 var sweeps = await Task.WhenAll(names.Select(sweep => grains.GetGrain<ISweepGrain>(sweep).GetStatus())).ConfigureAwait(false);
                 if (sweeps.FirstOrDefault(sweep => !sweep.Exists) is { } missing)
                 {
-                    throw new UsageException($"no sweep named '{missing.Name}' was submitted to {options.Describe()}");
+                    throw RedisCommandOptions.NoSuchSweep(missing.Name, options);
                 }
 
                 var text = parseResult.GetValue(json) ? SweepStatusJson.Write(sweeps, cluster) : Describe(sweeps, cluster);

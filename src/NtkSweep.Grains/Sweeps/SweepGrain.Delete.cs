@@ -35,6 +35,8 @@ public sealed partial class SweepGrain
 
     private async Task<SweepDeletion> CompleteDeletionAsync()
     {
+        // The orphan timer stops at once; the reminder stays until the store is cleared, so that it brings back a
+        // delete cut short on the way.
         timer?.Dispose();
         timer = null;
         var others = (await Task.Run(() => store.ReadSweepManifests()))
@@ -55,10 +57,7 @@ public sealed partial class SweepGrain
         }
 
         await Task.Run(() => store.DeleteSweep(Name, removable));
-        if (await this.GetReminder(KeepAliveReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
+        await StopKeepingAliveAsync();
 
         await GrainFactory.GetGrain<ISweepRegistryGrain>(ISweepRegistryGrain.ClusterKey).Forget(Name);
         registeredActive = false;

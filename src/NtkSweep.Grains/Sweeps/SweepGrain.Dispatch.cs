@@ -226,13 +226,7 @@ public sealed partial class SweepGrain
         }
         else if (!hasWork && timer is not null)
         {
-            timer.Dispose();
-            timer = null;
-            if (await this.GetReminder(KeepAliveReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
+            await StopKeepingAliveAsync();
             writeNow = true;
             LogEnded(Name, status.Counts.Done, status.Counts.Diverged, status.Counts.Failed);
         }
@@ -264,6 +258,17 @@ public sealed partial class SweepGrain
 
         dirty = false;
         lastWrite = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Ends the orphan timer and the keep-alive reminder: the sweep has nothing left to watch over.</summary>
+    private async Task StopKeepingAliveAsync()
+    {
+        timer?.Dispose();
+        timer = null;
+        if (await this.GetReminder(KeepAliveReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
