@@ -54,6 +54,7 @@ internal static class BenchmarkEntry
                 Action operation = options.Part switch
                 {
                     "forward" => workload.Forward,
+                    "forward-pattern" => workload.ForwardPattern,
                     "backward" => workload.Backward,
                     _ => workload.Step,
                 };

@@ -23,6 +23,8 @@ internal sealed class StepWorkload
     private readonly float[] gradients;
     // [samples, width]
     private readonly float[] activations;
+    // [width / kernel.WidthBlock, samples]
+    private readonly uint[] activePattern;
     // [samples]
     private readonly float[] outputs;
     private readonly float[] outputGradient;
@@ -63,12 +65,17 @@ internal sealed class StepWorkload
 
         gradients = new float[parameters.Length];
         activations = new float[samples * this.width];
+        activePattern = new uint[kernel.PatternLength(samples, this.width)];
         outputs = new float[samples];
         outputGradient = new float[samples];
-        scaled = new float[kernel.BackwardScratchLength(samples, channels)];
+        scaled = new float[kernel.BackwardScratchLength(samples, channels, this.width)];
         SampleCount = sampleCount;
         InputDim = inputDim;
         Width = width;
+        // Real pattern and output gradient, so that a backward pass timed alone reads what a step gives it.
+        ForwardPattern();
+        TensorPrimitives.Subtract(outputs, targets, outputGradient);
+        TensorPrimitives.Multiply(outputGradient, 1f / SampleCount, outputGradient);
     }
 
     public int SampleCount { get; }
@@ -79,16 +86,24 @@ internal sealed class StepWorkload
 
     public double FlopsPerStep => 4.0 * SampleCount * InputDim * Width;
 
+    /// <summary>The forward pass that keeps the activations, as the measurements use it.</summary>
     public void Forward()
     {
         var outputWeights = parameters.AsSpan(0, width);
         kernel.Forward(inputs, parameters.AsSpan(width), outputWeights, samples, channels, width, 1f / MathF.Sqrt(width), activations, outputs);
     }
 
+    /// <summary>The forward pass of a training step: outputs and the ReLU pattern.</summary>
+    public void ForwardPattern()
+    {
+        var outputWeights = parameters.AsSpan(0, width);
+        kernel.ForwardPattern(inputs, parameters.AsSpan(width), outputWeights, samples, channels, width, 1f / MathF.Sqrt(width), activePattern, outputs);
+    }
+
     public void Backward()
     {
         var outputWeights = parameters.AsSpan(0, width);
-        kernel.Backward(inputs, parameters.AsSpan(width), outputWeights, activations, outputGradient, samples, channels, width, 1f / MathF.Sqrt(width), 0f, scaled, gradients.AsSpan(width), gradients.AsSpan(0, width));
+        kernel.Backward(inputs, parameters.AsSpan(width), outputWeights, activePattern, outputGradient, samples, channels, width, 1f / MathF.Sqrt(width), 0f, scaled, gradients.AsSpan(width), gradients.AsSpan(0, width));
     }
 
     public void Step()
@@ -96,10 +111,10 @@ internal sealed class StepWorkload
         var inverseAlpha = 1f / MathF.Sqrt(width);
         var outputWeights = parameters.AsSpan(0, width);
         var inputWeights = parameters.AsSpan(width);
-        kernel.Forward(inputs, inputWeights, outputWeights, samples, channels, width, inverseAlpha, activations, outputs);
+        kernel.ForwardPattern(inputs, inputWeights, outputWeights, samples, channels, width, inverseAlpha, activePattern, outputs);
         TensorPrimitives.Subtract(outputs, targets, outputGradient);
         TensorPrimitives.Multiply(outputGradient, 1f / SampleCount, outputGradient);
-        kernel.Backward(inputs, inputWeights, outputWeights, activations, outputGradient, samples, channels, width, inverseAlpha, 0f, scaled, gradients.AsSpan(width), gradients.AsSpan(0, width));
+        kernel.Backward(inputs, inputWeights, outputWeights, activePattern, outputGradient, samples, channels, width, inverseAlpha, 0f, scaled, gradients.AsSpan(width), gradients.AsSpan(0, width));
         TensorPrimitives.MultiplyAdd(gradients, -1e-3f, parameters, parameters);
     }
 

@@ -6,7 +6,11 @@ about 8 GFLOP/s) and the .NET SDK; run with /usr/bin/python3. Installs nothing.
 Every implementation runs the same full-batch gradient step of the two-layer ReLU net (forward, output gradient,
 backward, update) with explicit gradients and buffers kept between steps. GFLOP/s counts 4*n*d*m flops per step.
 
-    /usr/bin/python3 tests/NtkSweep.Benchmarks/compare_pytorch.py [--widths 64,256,1024,4096] [--seconds 2] [--steps 1000] [--path vector256]
+    /usr/bin/python3 tests/NtkSweep.Benchmarks/compare_pytorch.py [--widths 64,256,1024,4096] [--seconds 2] [--steps 1000] [--path vector256] [--as-avx2]
+
+--as-avx2 measures an AVX-512 machine as if it had only AVX2: .NET runs with DOTNET_EnableAVX512=0 (its JIT then
+emits the VEX-encoded code an AVX2 CPU runs, with 16 vector registers instead of 32, and the best path is vector256)
+and OpenBLAS with OPENBLAS_CORETYPE=Haswell (its AVX2 kernels).
 """
 import argparse
 import json
@@ -116,7 +120,7 @@ def numpy_step_factory(n, d, m):
         np.subtract(w, np.float32(1e-3) * grad_w, out=w)
     return step
 
-def ntksweep_rates(root, n, d, widths, seconds, steps, path=None):
+def ntksweep_rates(root, n, d, widths, seconds, steps, path=None, env=None):
     """The `speed` benchmark's rows: FMA peak, kernel-only step and training loop of a real run, per width."""
     dll = os.path.join(root, "tests/NtkSweep.Benchmarks/bin/Release/net10.0/NtkSweep.Benchmarks.dll")
     subprocess.run(["dotnet", "build", "-c", "Release", os.path.join(root, "tests/NtkSweep.Benchmarks")],
@@ -124,7 +128,7 @@ def ntksweep_rates(root, n, d, widths, seconds, steps, path=None):
     out = subprocess.run(["dotnet", dll, "speed", "--json", "--samples", str(n), "--input-dim", str(d),
                           "--widths", ",".join(map(str, widths)), "--seconds", str(seconds), "--steps", str(steps)]
                          + (["--paths", path] if path else []),
-                         check=True, capture_output=True, text=True)
+                         check=True, capture_output=True, text=True, env=env)
     machine = [l for l in out.stdout.splitlines() if l.startswith("# machine")]
     rows = [json.loads(l) for l in out.stderr.splitlines() if l.startswith("{")]
     return {r["width"]: r for r in rows}, (machine[0][2:] if machine else ""), out.stdout
@@ -146,22 +150,30 @@ def main():
     parser.add_argument("--steps", type=int, default=1000, help="steps of each real run whose training loop is timed")
     parser.add_argument("--path", default=None, help="NtkSweep kernel path (default: the best this CPU accelerates); "
                         "vector256 with OPENBLAS_CORETYPE=Haswell compares the AVX2 code of both on an AVX-512 machine")
+    parser.add_argument("--as-avx2", action="store_true", help="measure this AVX-512 machine as an AVX2-only one")
     args = parser.parse_args()
     n, d = args.samples, args.input_dim
+    dotnet_env = dict(os.environ)
+    if args.as_avx2:
+        # Before torch is imported: OpenBLAS reads its core type when it loads.
+        os.environ["OPENBLAS_CORETYPE"] = "Haswell"
+        dotnet_env["DOTNET_EnableAVX512"] = "0"
+        args.path = args.path or "vector256"
     widths = [int(w) for w in args.widths.split(",")]
     root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
     import torch
     import numpy
     torch.set_num_threads(1)
-    ntk, machine, speed_table = ntksweep_rates(root, n, d, widths, args.seconds, args.steps, args.path)
+    ntk, machine, speed_table = ntksweep_rates(root, n, d, widths, args.seconds, args.steps, args.path, dotnet_env)
     try:
         import numpy.__config__ as cfg
         blas = ",".join(getattr(cfg, "blas_opt_info", {}).get("libraries", [])) or "unknown"
     except Exception:
         blas = "unknown"
 
-    print(f"CPU: {cpu_model()}, instruction set {instruction_set()}; {machine}")
+    isa = instruction_set() + (" measured as AVX2 (DOTNET_EnableAVX512=0, OPENBLAS_CORETYPE=Haswell)" if args.as_avx2 else "")
+    print(f"CPU: {cpu_model()}, instruction set {isa}; {machine}")
     print(f"PyTorch {torch.__version__} (threads {torch.get_num_threads()}), numpy {numpy.__version__} (BLAS {blas}), "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, OpenBLAS core used: {openblas_core()}")
     print(f"n = {n}, d = {d}, one thread each, GFLOP/s = 4*n*d*m / step time; training loop = `train`'s stepsPerSecond "

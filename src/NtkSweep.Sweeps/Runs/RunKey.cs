@@ -14,9 +14,11 @@ public static class RunKey
     /// <summary>
     /// Bump when a change to the trainer or its metrics changes what a stored result means. v2: parameters accumulate in
     /// a float64 master copy, and results carry linearizationDistance. v3: the linearized model is trained in float64 in the
-    /// eigenbasis of K₀ (its metrics move in the last digits) and ‖θ‖² is summed in a fixed order on every CPU.
+    /// eigenbasis of K₀ (its metrics move in the last digits) and ‖θ‖² is summed in a fixed order on every CPU. v4: the
+    /// backward pass gets ∂a from its ∂W sums by ReLU homogeneity instead of reading the activations (a's gradient moves
+    /// in its last bits, and every trajectory with it).
     /// </summary>
-    public const string TrainingSemanticsVersion = "training-v3";
+    public const string TrainingSemanticsVersion = "training-v4";
 
     public static string For(RunSpec spec)
     {

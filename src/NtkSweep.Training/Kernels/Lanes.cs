@@ -27,8 +27,15 @@ internal interface ILane<TVector>
 
     static abstract TVector Relu(TVector value);
 
-    /// <summary>1 where value &gt; 0, else 0.</summary>
-    static abstract TVector PositiveMask(TVector value);
+    /// <summary>Bit l set where lane l of value is &gt; 0 (false for NaN).</summary>
+    static abstract uint PositiveBits(TVector value);
+
+    /// <summary>
+    /// Lane l of source where bit l + vector·Count of bits is set, else 0 (vector 0 or 1: the two vectors of a tile):
+    /// the reference's "skip the term" for a ReLU that is off (a select, not a product with 0 or 1, so that a term is
+    /// dropped exactly).
+    /// </summary>
+    static abstract TVector SelectBits(uint bits, int vector, TVector source);
 
     static abstract float Sum(TVector value);
 }
@@ -56,11 +63,21 @@ internal readonly struct Lane512 : ILane<Vector512<float>>
     public static Vector512<float> Multiply(Vector512<float> left, Vector512<float> right) => left * right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Relu(Vector512<float> value) => Vector512.Max(value, Vector512<float>.Zero);
+    // vmaxps(0, x) returns x when x is NaN, so a NaN pre-activation stays NaN; a pre-activation is never −0 (its
+    // sum starts at +0), so the IEEE max's extra fix-up of signed zeros (a vfixupimmps per vector) buys nothing here.
+    public static Vector512<float> Relu(Vector512<float> value) => Vector512.MaxNative(Vector512<float>.Zero, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> PositiveMask(Vector512<float> value) =>
-        Vector512.GreaterThan(value, Vector512<float>.Zero) & Vector512<float>.One;
+    public static uint PositiveBits(Vector512<float> value) =>
+        (uint)Vector512.ExtractMostSignificantBits(Vector512.GreaterThan(value, Vector512<float>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SelectBits(uint bits, int vector, Vector512<float> source)
+    {
+        var laneBits = Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768) << (16 * vector);
+        var selected = Vector512.Equals(Vector512.Create((int)bits) & laneBits, laneBits);
+        return Vector512.ConditionalSelect(selected.AsSingle(), source, Vector512<float>.Zero);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
@@ -89,11 +106,20 @@ internal readonly struct Lane256 : ILane<Vector256<float>>
     public static Vector256<float> Multiply(Vector256<float> left, Vector256<float> right) => left * right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Relu(Vector256<float> value) => Vector256.Max(value, Vector256<float>.Zero);
+    // As for Lane512: NaN stays NaN with this operand order.
+    public static Vector256<float> Relu(Vector256<float> value) => Vector256.MaxNative(Vector256<float>.Zero, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> PositiveMask(Vector256<float> value) =>
-        Vector256.GreaterThan(value, Vector256<float>.Zero) & Vector256<float>.One;
+    public static uint PositiveBits(Vector256<float> value) =>
+        Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(value, Vector256<float>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SelectBits(uint bits, int vector, Vector256<float> source)
+    {
+        var laneBits = Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128) << (8 * vector);
+        var selected = Vector256.Equals(Vector256.Create((int)bits) & laneBits, laneBits);
+        return selected.AsSingle() & source;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
@@ -125,7 +151,10 @@ internal readonly struct LaneScalar : ILane<float>
     public static float Relu(float value) => MathF.Max(value, 0f);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float PositiveMask(float value) => value > 0f ? 1f : 0f;
+    public static uint PositiveBits(float value) => value > 0f ? 1u : 0u;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SelectBits(uint bits, int vector, float source) => ((bits >> vector) & 1) != 0 ? source : 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;

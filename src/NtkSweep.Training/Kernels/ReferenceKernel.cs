@@ -81,9 +81,16 @@ public static class ReferenceKernel<T>
     }
 }
 
-/// <summary>The reference kernel in float32, as a selectable path of the trainer.</summary>
+/// <summary>
+/// The reference kernel in float32, as a selectable path of the trainer. Its neuron block is 1, so its ReLU pattern
+/// holds one bit per word; its backward pass recomputes the activations that pattern summarizes and then runs
+/// <see cref="ReferenceKernel{T}.Backward"/>, the gradient as the math writes it (∂a from the activations directly).
+/// </summary>
 public sealed class ReferenceTwoLayerKernel : ITwoLayerKernel
 {
+    // [sampleCount, width], for the pattern forward pass; grown on first use, outside any step loop.
+    private float[] activations = [];
+
     public KernelPath Path => KernelPath.Reference;
 
     public int SampleBlock => 1;
@@ -92,11 +99,32 @@ public sealed class ReferenceTwoLayerKernel : ITwoLayerKernel
 
     public int ChannelBlock => 1;
 
-    public int BackwardScratchLength(int sampleCount, int channels) => 0;
+    public int BackwardScratchLength(int sampleCount, int channels, int width) => sampleCount * width + sampleCount;
 
     public void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> outputWeights, int sampleCount, int channels, int width, float inverseAlpha, Span<float> activations, Span<float> outputs) =>
         ReferenceKernel<float>.Forward(inputs, inputWeights, outputWeights, sampleCount, channels, width, inverseAlpha, activations, outputs);
 
-    public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> outputWeights, ReadOnlySpan<float> activations, ReadOnlySpan<float> outputGradient, int sampleCount, int channels, int width, float inverseAlpha, float weightDecay, Span<float> scratch, Span<float> inputWeightGradient, Span<float> outputWeightGradient) =>
-        ReferenceKernel<float>.Backward(inputs, inputWeights, outputWeights, activations, outputGradient, sampleCount, channels, width, inverseAlpha, weightDecay, inputWeightGradient, outputWeightGradient);
+    public void ForwardPattern(ReadOnlySpan<float> inputs, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> outputWeights, int sampleCount, int channels, int width, float inverseAlpha, Span<uint> activePattern, Span<float> outputs)
+    {
+        if (activations.Length < sampleCount * width)
+        {
+            activations = new float[sampleCount * width];
+        }
+
+        ReferenceKernel<float>.Forward(inputs, inputWeights, outputWeights, sampleCount, channels, width, inverseAlpha, activations, outputs);
+        for (var k = 0; k < width; k++)
+        {
+            for (var i = 0; i < sampleCount; i++)
+            {
+                activePattern[k * sampleCount + i] = activations[i * width + k] > 0 ? 1u : 0u;
+            }
+        }
+    }
+
+    public void Backward(ReadOnlySpan<float> inputs, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> outputWeights, ReadOnlySpan<uint> activePattern, ReadOnlySpan<float> outputGradient, int sampleCount, int channels, int width, float inverseAlpha, float weightDecay, Span<float> scratch, Span<float> inputWeightGradient, Span<float> outputWeightGradient)
+    {
+        var recomputed = scratch[..(sampleCount * width)];
+        ReferenceKernel<float>.Forward(inputs, inputWeights, outputWeights, sampleCount, channels, width, inverseAlpha, recomputed, scratch.Slice(sampleCount * width, sampleCount));
+        ReferenceKernel<float>.Backward(inputs, inputWeights, outputWeights, recomputed, outputGradient, sampleCount, channels, width, inverseAlpha, weightDecay, inputWeightGradient, outputWeightGradient);
+    }
 }

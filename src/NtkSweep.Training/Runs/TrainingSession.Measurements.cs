@@ -26,6 +26,7 @@ public sealed partial class TrainingSession
         EvaluateTrain();
         var testLoss = EvaluateTest();
 
+        kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
         BuildKernel(activations, trainInputs, sampleCount, activations, trainInputs, sampleCount, symmetric: true, finalKernel);
         var kernelChange = NtkGram.RelativeChange(finalKernel, initialKernel);
         var alignmentStart = NtkGram.CenteredAlignment(initialKernel, data.TrainTargets, sampleCount);

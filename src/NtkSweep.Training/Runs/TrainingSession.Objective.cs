@@ -20,6 +20,8 @@ public sealed partial class TrainingSession
 
         nextCurvatureRefresh = step + CurvatureRefreshSteps;
 
+        // The training forward pass keeps only the ReLU pattern; the probe's NTK needs its activations.
+        kernel.Forward(trainInputs, InputWeights, OutputWeights, probeOutputs.Length, paddedChannels, paddedWidth, inverseAlpha, activations, probeOutputs);
         BuildKernel(activations, trainInputs, probeCount, activations, trainInputs, probeCount, symmetric: true, probeKernel);
         var curvature = curvatureFactor * NtkGram.LargestEigenvalue(probeKernel, probeCount, powerVector, powerNext) / probeCount + spec.WeightDecay;
         // A zero curvature (a dead network) has no natural scale; fall back to the stepScale itself.
@@ -30,10 +32,13 @@ public sealed partial class TrainingSession
     private void BuildKernel(float[] activationsA, float[] inputsA, int countA, float[] activationsB, float[] inputsB, int countB, bool symmetric, float[] destination) =>
         NtkGram.Compute(activationsA, inputsA, countA, activationsB, inputsB, countB, OutputWeights, width, paddedWidth, paddedChannels, inverseAlpha, symmetric, maskScratch, rowScratch, destination);
 
-    /// <summary>Forward pass on the training set; sets <see cref="trainLoss"/> and <see cref="objective"/>.</summary>
+    /// <summary>
+    /// Forward pass on the training set, keeping the ReLU pattern for the backward pass; sets <see cref="trainLoss"/>
+    /// and <see cref="objective"/>.
+    /// </summary>
     private void EvaluateTrain()
     {
-        kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
+        kernel.ForwardPattern(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activePattern, outputs);
         trainLoss = DataLoss(outputs, initialTrainOutputs, data.TrainTargets, sampleCount);
         parameterNormSquared = SumOfSquares(Master);
         objective = scales.LossScale * trainLoss + 0.5 * spec.WeightDecay * parameterNormSquared;

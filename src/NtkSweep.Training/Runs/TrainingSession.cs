@@ -59,15 +59,19 @@ public sealed partial class TrainingSession
     // [outputWeights: paddedWidth | inputWeights: paddedChannels × paddedWidth], float32.
     private readonly float[] arena;
 
-    // And one for the float64 master copy of the parameters: [master | last accepted master | gradient in float64].
+    // And one for the float64 master copy of the parameters: [master | last accepted master].
     // Near the lazy limit a step moves a weight by less than float32's resolution of it, so updates accumulate in
     // float64 and the kernels read the rounded copy.
     private readonly double[] masterArena;
 
     // [paddedSamples, paddedChannels]
     private readonly float[] trainInputs;
-    // [paddedSamples, paddedWidth]
+    // [paddedSamples, paddedWidth]: for the kernel measurements (K₀, the probe's K, K_T); the step needs only the pattern.
     private readonly float[] activations;
+    // [paddedWidth / kernel.WidthBlock, paddedSamples]: which ReLUs are on, from the last training forward pass
+    private readonly uint[] activePattern;
+    // [paddedProbe]: outputs of the probe's forward pass, apart from the training outputs
+    private readonly float[] probeOutputs;
     // [paddedSamples]
     private readonly float[] outputs;
     // [paddedSamples]
@@ -147,13 +151,15 @@ public sealed partial class TrainingSession
         curvatureFactor = scales.LossScale * scales.OutputScale * scales.OutputScale;
 
         arena = new float[3 * parameterCount];
-        masterArena = new double[3 * parameterCount];
+        masterArena = new double[2 * parameterCount];
         trainInputs = Pad(data.TrainInputs, sampleCount, paddedSamples);
         testInputs = Pad(data.TestInputs, testCount, paddedTest);
         activations = new float[paddedSamples * paddedWidth];
+        activePattern = new uint[kernel.PatternLength(paddedSamples, paddedWidth)];
+        probeOutputs = new float[RoundUp(probeCount, kernel.SampleBlock)];
         outputs = new float[paddedSamples];
         outputGradient = new float[paddedSamples];
-        backwardScratch = new float[kernel.BackwardScratchLength(paddedSamples, paddedChannels)];
+        backwardScratch = new float[kernel.BackwardScratchLength(paddedSamples, paddedChannels, paddedWidth)];
         testActivations = new float[paddedTest * paddedWidth];
         testOutputs = new float[paddedTest];
         initialTrainOutputs = new float[sampleCount];
@@ -186,7 +192,6 @@ public sealed partial class TrainingSession
 
     private Span<double> LastAcceptedMaster => masterArena.AsSpan(parameterCount, parameterCount);
 
-    private Span<double> GradientsInDouble => masterArena.AsSpan(2 * parameterCount, parameterCount);
 
     // [paddedWidth]
     private Span<float> OutputWeights => arena.AsSpan(0, paddedWidth);
@@ -235,14 +240,11 @@ public sealed partial class TrainingSession
             }
 
             attempts++;
-            Master.CopyTo(LastAcceptedMaster);
             var previousObjective = objective;
             ComputeOutputGradient();
-            kernel.Backward(trainInputs, InputWeights, OutputWeights, activations, outputGradient, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, weightDecay, backwardScratch, Gradients[paddedWidth..], Gradients[..paddedWidth]);
+            kernel.Backward(trainInputs, InputWeights, OutputWeights, activePattern, outputGradient, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, weightDecay, backwardScratch, Gradients[paddedWidth..], Gradients[..paddedWidth]);
             UpdateStepSize();
-            TensorPrimitives.ConvertChecked<float, double>(Gradients, GradientsInDouble);
-            TensorPrimitives.MultiplyAdd(GradientsInDouble, -stepSize, Master, Master);
-            RoundMasterToParameters();
+            MasterUpdate.Apply(Gradients, stepSize, Master, LastAcceptedMaster, Parameters);
             EvaluateTrain();
 
             var finite = double.IsFinite(objective) && !ParametersBlewUp();

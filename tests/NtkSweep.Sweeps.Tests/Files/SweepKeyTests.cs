@@ -125,5 +125,5 @@ public sealed class SweepKeyTests
         Assert.Equal(StableKey, point.Key);
     }
 
-    private const string StableKey = "41476df2c5b982ca8fd3e12e4b1c56fe";
+    private const string StableKey = "bce012df861f9b4e4dcc320d76cebb9b";
 }

@@ -5,7 +5,7 @@ namespace NtkSweep.Training.Tests.Kernels;
 /// <summary>
 /// Every optimized path (blocked scalar, Vector256, Vector512) against the float32 reference path, on shapes that
 /// exercise the remainder handling: widths and sample counts that are not block multiples, and channel counts that
-/// need padding to the channel block and that mix the backward pass's 8- and 4-channel register blocks.
+/// need padding to the channel block and that mix the backward pass's 8-, 6-, 5- and 4-channel register blocks.
 /// </summary>
 public sealed class OptimizedKernelTests
 {
@@ -32,6 +32,8 @@ public sealed class OptimizedKernelTests
             // Wide enough for the backward pass's four-tile sweeps on every lane width, with single tiles left over.
             (5, 3, 200, 0.1),
             (13, 9, 140, 0.0),
+            // d = 32 as in the benchmarks: six- and four-channel blocks on 256-bit lanes, eights on 512-bit ones.
+            (10, 32, 70, 0.1),
         ];
         foreach (var path in KernelFactory.OptimizedPaths)
         {
@@ -62,8 +64,10 @@ public sealed class OptimizedKernelTests
         var expectedOutputs = new float[sampleCount];
         var expectedInputGradient = new float[channels * width];
         var expectedOutputGradient = new float[width];
+        var referencePattern = new uint[reference.PatternLength(sampleCount, width)];
         reference.Forward(inputs, inputWeights, outputWeights, sampleCount, channels, width, inverseAlpha, expectedActivations, expectedOutputs);
-        reference.Backward(inputs, inputWeights, outputWeights, expectedActivations, outputGradient, sampleCount, channels, width, inverseAlpha, decay, new float[reference.BackwardScratchLength(sampleCount, channels)], expectedInputGradient, expectedOutputGradient);
+        reference.ForwardPattern(inputs, inputWeights, outputWeights, sampleCount, channels, width, inverseAlpha, referencePattern, new float[sampleCount]);
+        reference.Backward(inputs, inputWeights, outputWeights, referencePattern, outputGradient, sampleCount, channels, width, inverseAlpha, decay, new float[reference.BackwardScratchLength(sampleCount, channels, width)], expectedInputGradient, expectedOutputGradient);
 
         // Optimized path on buffers padded as ITwoLayerKernel requires, zeros in the padding.
         var kernel = KernelFactory.Create(path);
@@ -79,8 +83,10 @@ public sealed class OptimizedKernelTests
         var outputs = new float[paddedSamples];
         var inputGradient = new float[paddedChannels * paddedWidth];
         var outputGradientResult = new float[paddedWidth];
+        var pattern = new uint[kernel.PatternLength(paddedSamples, paddedWidth)];
         kernel.Forward(paddedInputs, paddedInputWeights, paddedOutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
-        kernel.Backward(paddedInputs, paddedInputWeights, paddedOutputWeights, activations, paddedOutputGradient, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, decay, new float[kernel.BackwardScratchLength(paddedSamples, paddedChannels)], inputGradient, outputGradientResult);
+        kernel.ForwardPattern(paddedInputs, paddedInputWeights, paddedOutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, pattern, new float[paddedSamples]);
+        kernel.Backward(paddedInputs, paddedInputWeights, paddedOutputWeights, pattern, paddedOutputGradient, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, decay, new float[kernel.BackwardScratchLength(paddedSamples, paddedChannels, paddedWidth)], inputGradient, outputGradientResult);
 
         // Worst-case float32 rounding bounds (Higham's γ_L = L·u for a length-L sum, u = 2⁻²⁴), applied to Σ|terms|
         // computed in float64: each path is within γ_L·Σ|terms| of the exact value, so they differ by at most twice
@@ -192,8 +198,73 @@ public sealed class OptimizedKernelTests
             samples = kernel.SampleBlock;
             var channels = kernel.ChannelBlock + 1;
             Assert.Throws<ArgumentException>(() => kernel.Backward(
-                new float[samples * channels], new float[channels * width], new float[width], new float[samples * width], new float[samples],
-                samples, channels, width, 1f, 0f, new float[kernel.BackwardScratchLength(samples, channels)], new float[channels * width], new float[width]));
+                new float[samples * channels], new float[channels * width], new float[width], new uint[kernel.PatternLength(samples, width)], new float[samples],
+                samples, channels, width, 1f, 0f, new float[kernel.BackwardScratchLength(samples, channels, width)], new float[channels * width], new float[width]));
+        }
+    }
+
+    public static TheoryData<KernelPath> Paths() => [.. KernelFactory.Paths];
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Pattern_forward_gives_the_outputs_of_the_activation_forward_bit_for_bit_and_the_bits_of_its_positive_activations(KernelPath path)
+    {
+        var kernel = KernelFactory.Create(path);
+        const int sampleCount = 19;
+        const int channels = 9;
+        const int width = 150;
+        var net = RandomNetwork.Create(sampleCount, channels, width, seed: 77);
+        var paddedSamples = RoundUp(sampleCount, kernel.SampleBlock);
+        var paddedChannels = RoundUp(channels, kernel.ChannelBlock);
+        var paddedWidth = RoundUp(width, kernel.WidthBlock);
+        var inputs = Pad(ToFloat(net.Inputs), sampleCount, channels, paddedSamples, paddedChannels);
+        var inputWeights = Pad(ToFloat(net.InputWeights), channels, width, paddedChannels, paddedWidth);
+        var outputWeights = Pad(ToFloat(net.OutputWeights), 1, width, 1, paddedWidth);
+        var activations = new float[paddedSamples * paddedWidth];
+        var outputs = new float[paddedSamples];
+        var patternOutputs = new float[paddedSamples];
+        var pattern = new uint[kernel.PatternLength(paddedSamples, paddedWidth)];
+        kernel.Forward(inputs, inputWeights, outputWeights, paddedSamples, paddedChannels, paddedWidth, 0.3f, activations, outputs);
+        kernel.ForwardPattern(inputs, inputWeights, outputWeights, paddedSamples, paddedChannels, paddedWidth, 0.3f, pattern, patternOutputs);
+
+        Assert.Equal(outputs.Select(BitConverter.SingleToInt32Bits), patternOutputs.Select(BitConverter.SingleToInt32Bits));
+        var on = 0;
+        for (var i = 0; i < paddedSamples; i++)
+        {
+            for (var k = 0; k < paddedWidth; k++)
+            {
+                var bit = (pattern[k / kernel.WidthBlock * paddedSamples + i] >> (k % kernel.WidthBlock)) & 1;
+                Assert.Equal(activations[i * paddedWidth + k] > 0 ? 1u : 0u, bit);
+                on += (int)bit;
+            }
+        }
+
+        // Both kinds of bit occur, so the comparison above could fail either way.
+        Assert.InRange(on, 1, sampleCount * width - 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void A_nan_pre_activation_stays_nan_in_the_activations_and_the_outputs(KernelPath path)
+    {
+        // A diverging run must see NaN, not a ReLU that turned NaN into 0.
+        var kernel = KernelFactory.Create(path);
+        var samples = kernel.SampleBlock;
+        var channels = kernel.ChannelBlock;
+        var width = 2 * kernel.WidthBlock;
+        var inputs = Enumerable.Repeat(1f, samples * channels).ToArray();
+        var inputWeights = Enumerable.Repeat(0.5f, channels * width).ToArray();
+        inputWeights[width - 1] = float.NaN;
+        var outputWeights = Enumerable.Repeat(1f, width).ToArray();
+        var activations = new float[samples * width];
+        var outputs = new float[samples];
+        kernel.Forward(inputs, inputWeights, outputWeights, samples, channels, width, 1f, activations, outputs);
+
+        for (var i = 0; i < samples; i++)
+        {
+            Assert.True(float.IsNaN(activations[i * width + width - 1]), $"activation [{i}, {width - 1}] = {activations[i * width + width - 1]}");
+            Assert.Equal(0.5f * channels, activations[i * width]);
+            Assert.True(float.IsNaN(outputs[i]));
         }
     }
 
