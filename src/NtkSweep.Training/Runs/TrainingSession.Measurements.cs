@@ -23,10 +23,9 @@ public sealed partial class TrainingSession
 
     private RunResult Finish(RunStatus status, StopReason stopReason, double initialLoss)
     {
-        EvaluateTrain();
+        EvaluateTrain(keepActivations: true);
         var testLoss = EvaluateTest();
 
-        kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
         BuildKernel(activations, trainInputs, sampleCount, activations, trainInputs, sampleCount, symmetric: true, finalKernel);
         var kernelChange = NtkGram.RelativeChange(finalKernel, initialKernel);
         var alignmentStart = NtkGram.CenteredAlignment(initialKernel, data.TrainTargets, sampleCount);

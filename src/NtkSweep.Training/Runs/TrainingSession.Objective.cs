@@ -33,12 +33,21 @@ public sealed partial class TrainingSession
         NtkGram.Compute(activationsA, inputsA, countA, activationsB, inputsB, countB, OutputWeights, width, paddedWidth, paddedChannels, inverseAlpha, symmetric, maskScratch, rowScratch, destination);
 
     /// <summary>
-    /// Forward pass on the training set, keeping the ReLU pattern for the backward pass; sets <see cref="trainLoss"/>
-    /// and <see cref="objective"/>.
+    /// Forward pass on the training set; sets <see cref="trainLoss"/> and <see cref="objective"/>. It keeps the ReLU
+    /// pattern for the backward pass, or with <paramref name="keepActivations"/> the activations for an NTK (the
+    /// outputs are the same bit for bit).
     /// </summary>
-    private void EvaluateTrain()
+    private void EvaluateTrain(bool keepActivations = false)
     {
-        kernel.ForwardPattern(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activePattern, outputs);
+        if (keepActivations)
+        {
+            kernel.Forward(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activations, outputs);
+        }
+        else
+        {
+            kernel.ForwardPattern(trainInputs, InputWeights, OutputWeights, paddedSamples, paddedChannels, paddedWidth, inverseAlpha, activePattern, outputs);
+        }
+
         trainLoss = DataLoss(outputs, initialTrainOutputs, data.TrainTargets, sampleCount);
         parameterNormSquared = SumOfSquares(Master);
         objective = scales.LossScale * trainLoss + 0.5 * spec.WeightDecay * parameterNormSquared;
