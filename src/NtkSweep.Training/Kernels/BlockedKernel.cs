@@ -203,7 +203,6 @@ internal sealed class BlockedKernel<TLane, TVector> : ITwoLayerKernel
         }
     }
 
-
     public void Backward(
         ReadOnlySpan<float> inputs, // [sampleCount, channels]
         ReadOnlySpan<float> inputWeights, // [channels, width]

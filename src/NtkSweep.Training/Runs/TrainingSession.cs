@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using NtkSweep.Training.Data;
 using NtkSweep.Training.Kernels;
 using NtkSweep.Training.Linear;
@@ -191,7 +190,6 @@ public sealed partial class TrainingSession
     private Span<double> Master => masterArena.AsSpan(0, parameterCount);
 
     private Span<double> LastAcceptedMaster => masterArena.AsSpan(parameterCount, parameterCount);
-
 
     // [paddedWidth]
     private Span<float> OutputWeights => arena.AsSpan(0, paddedWidth);
